@@ -1,0 +1,32 @@
+//! joblevel: says whether a job description describes a Head, a Director or a VP level role,
+//! how sure it is, and why.
+//!
+//! The pipeline runs one way: [`text`] (tokens, stop words, stems) -> [`features`] (stems,
+//! bigrams, cue phrases) -> [`model`] (per-level weights) -> [`classify`] (scores,
+//! probabilities, evidence). [`train`] builds models from `training/` and labelled postings;
+//! [`title`], [`fit`], [`batch`] and [`eval`] are built on top.
+//!
+//! ```
+//! use joblevel::{builtin, Classifier, Level};
+//! let classifier = Classifier::new(builtin::model("default").unwrap());
+//! let p = classifier.classify("Supervise the day-to-day shift team on the warehouse floor.").unwrap();
+//! assert!(Level::ALL.contains(&p.level) && p.confidence > 0.33);
+//! ```
+
+pub mod batch;
+pub mod builtin;
+pub mod classify;
+pub mod error;
+pub mod eval;
+pub mod features;
+pub mod fit;
+mod level;
+pub mod model;
+pub mod text;
+pub mod title;
+pub mod train;
+
+pub use classify::{Classifier, Evidence, Prediction};
+pub use error::{Error, InputError};
+pub use level::{Level, UnknownLevel};
+pub use model::Model;

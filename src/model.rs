@@ -1,0 +1,288 @@
+//! Model stage: the vocabulary with per-level weights, and its file format.
+//!
+//! A document's score for level `l` is `bias[l] + sum(value(f) * weight[f][l])`, where a term
+//! feature's value is `(1 + ln count) * idf`, L2-normalised over the document's term features
+//! (long postings do not win by length), and a cue's value is 1 when it fires at all.
+//! Softmax over the three scores gives probabilities. See `train` for how weights are learned.
+
+use crate::features::{Counts, FeatureKey, Vocabulary};
+use crate::level::Level;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// A hand-written phrase rule from `training/cues.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cue {
+    /// Unique name; the feature key is `cue:NAME`.
+    pub name: String,
+    /// Rule family (reporting, scope, experience, team), for measuring families separately.
+    pub family: String,
+    /// The level the rule points to.
+    pub level: Level,
+    /// The rule's prior weight towards `level`.
+    pub weight: f32,
+    /// The phrase, in the syntax of [`crate::features::CuePattern`].
+    pub pattern: String,
+    /// Where the rule comes from and why it points where it does.
+    pub note: String,
+}
+
+/// How a model was made; written into the file so a model can be traced to its data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub name: String,
+    pub trained_on: Vec<String>,
+    pub command: String,
+}
+
+/// On-disk form: one entry per feature `[key, idf, [head, director, vp]]`.
+#[derive(Serialize, Deserialize)]
+struct ModelFile {
+    format: u32,
+    provenance: Provenance,
+    bias: [f32; 3],
+    cues: Vec<Cue>,
+    features: Vec<(String, f32, [f32; 3])>,
+}
+
+const FORMAT: u32 = 1;
+
+/// Per-level weights over a vocabulary of stems, stem bigrams and cues.
+#[derive(Debug)]
+pub struct Model {
+    pub(crate) provenance: Provenance,
+    pub(crate) vocab: Vocabulary,
+    pub(crate) idf: Vec<f32>,
+    pub(crate) weights: Vec<[f32; 3]>,
+    pub(crate) bias: [f32; 3],
+    pub(crate) cues: Vec<Cue>,
+}
+
+/// A feature's value in one document, as used for scoring and training.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Value {
+    pub feature: u32,
+    pub count: u32,
+    pub value: f32,
+}
+
+impl Model {
+    /// Assembles a model; `keys`, `idf` and `weights` are parallel (feature id = position).
+    pub(crate) fn new(
+        provenance: Provenance,
+        keys: Vec<FeatureKey>,
+        idf: Vec<f32>,
+        weights: Vec<[f32; 3]>,
+        bias: [f32; 3],
+        cues: Vec<Cue>,
+    ) -> Result<Model, String> {
+        if keys.len() != idf.len() || keys.len() != weights.len() {
+            return Err("feature, idf and weight tables differ in length".into());
+        }
+        let patterns: FxHashMap<String, String> = cues
+            .iter()
+            .map(|c| (c.name.clone(), c.pattern.clone()))
+            .collect();
+        let vocab = Vocabulary::new(keys, &patterns)?;
+        Ok(Model {
+            provenance,
+            vocab,
+            idf,
+            weights,
+            bias,
+            cues,
+        })
+    }
+
+    /// Reads a model written by [`Model::to_json`] / `joblevel train -o`.
+    pub fn from_json(json: &str) -> Result<Model, String> {
+        let file: ModelFile = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        if file.format != FORMAT {
+            return Err(format!("model format {} is not {FORMAT}", file.format));
+        }
+        let mut keys = Vec::with_capacity(file.features.len());
+        let mut idf = Vec::with_capacity(file.features.len());
+        let mut weights = Vec::with_capacity(file.features.len());
+        for (key, i, w) in file.features {
+            keys.push(FeatureKey::parse(&key));
+            idf.push(i);
+            weights.push(w);
+        }
+        Model::new(file.provenance, keys, idf, weights, file.bias, file.cues)
+    }
+
+    /// Loads a model file.
+    pub fn load(path: &Path) -> Result<Model, crate::Error> {
+        let model_err = |reason: String| crate::Error::Model {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let json = std::fs::read_to_string(path).map_err(|e| model_err(e.to_string()))?;
+        Model::from_json(&json).map_err(model_err)
+    }
+
+    /// The model as JSON, deterministic: same model, same bytes.
+    pub fn to_json(&self) -> String {
+        let file = ModelFile {
+            format: FORMAT,
+            provenance: self.provenance.clone(),
+            bias: self.bias,
+            cues: self.cues.clone(),
+            features: self
+                .vocab
+                .keys()
+                .iter()
+                .zip(&self.idf)
+                .zip(&self.weights)
+                .map(|((k, &i), &w)| (k.to_string(), i, w))
+                .collect(),
+        };
+        // serde_json cannot fail on this plain data (string keys, finite floats).
+        let mut out = serde_json::to_string(&file).unwrap_or_default();
+        out.push('\n');
+        out
+    }
+
+    /// How the model was made.
+    pub fn provenance(&self) -> &Provenance {
+        &self.provenance
+    }
+
+    /// Number of weighted features (stems, bigrams and cues).
+    pub fn feature_count(&self) -> usize {
+        self.vocab.len()
+    }
+
+    /// The cue rules the model carries.
+    pub fn cues(&self) -> &[Cue] {
+        &self.cues
+    }
+
+    /// Feature values of `text`: counts turned into the weighted, normalised values the
+    /// weights apply to.
+    pub fn values(&self, text: &str) -> Vec<Value> {
+        self.values_of(self.vocab.count(text))
+    }
+
+    pub(crate) fn values_of(&self, counts: Counts) -> Vec<Value> {
+        let is_cue = |f: u32| matches!(self.vocab.key(f), FeatureKey::Cue(_));
+        let mut values: Vec<Value> = counts
+            .into_iter()
+            .map(|(feature, count)| {
+                let value = if is_cue(feature) {
+                    1.0
+                } else {
+                    (1.0 + (count as f32).ln()) * self.idf[feature as usize]
+                };
+                Value {
+                    feature,
+                    count,
+                    value,
+                }
+            })
+            .collect();
+        let norm = values
+            .iter()
+            .filter(|v| !is_cue(v.feature))
+            .map(|v| v.value * v.value)
+            .sum::<f32>()
+            .sqrt();
+        if norm > 0.0 {
+            for v in values.iter_mut().filter(|v| !is_cue(v.feature)) {
+                v.value /= norm;
+            }
+        }
+        values
+    }
+
+    /// Per-level scores of already computed values.
+    pub(crate) fn scores(&self, values: &[Value]) -> [f32; 3] {
+        let mut s = self.bias;
+        for v in values {
+            let w = &self.weights[v.feature as usize];
+            for l in 0..3 {
+                s[l] += v.value * w[l];
+            }
+        }
+        s
+    }
+
+    /// The weight of feature `id` towards each level.
+    pub(crate) fn weight(&self, id: u32) -> [f32; 3] {
+        self.weights[id as usize]
+    }
+
+    /// The display name of feature `id`.
+    pub fn feature_name(&self, id: u32) -> String {
+        self.vocab.key(id).to_string()
+    }
+}
+
+/// Softmax of three scores: probabilities that sum to 1.
+pub fn softmax(scores: [f32; 3]) -> [f64; 3] {
+    let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let e = scores.map(|s| f64::from(s - max).exp());
+    let sum: f64 = e.iter().sum();
+    e.map(|x| x / sum)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> Model {
+        let cue = Cue {
+            name: "ceo".into(),
+            family: "reporting".into(),
+            level: Level::Vp,
+            weight: 1.0,
+            pattern: "reports to ceo".into(),
+            note: "test".into(),
+        };
+        Model::new(
+            Provenance {
+                name: "tiny".into(),
+                trained_on: vec![],
+                command: String::new(),
+            },
+            vec![FeatureKey::parse("shift"), FeatureKey::parse("cue:ceo")],
+            vec![1.0, 1.0],
+            vec![[1.0, 0.0, -1.0], [0.0, 0.0, 2.0]],
+            [0.0, 0.1, 0.0],
+            vec![cue],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn json_round_trip_keeps_every_weight() {
+        let m = tiny();
+        let back = Model::from_json(&m.to_json()).unwrap();
+        assert_eq!(back.to_json(), m.to_json());
+        assert_eq!(back.weight(1), [0.0, 0.0, 2.0]);
+    }
+
+    #[test]
+    fn term_values_are_unit_length_and_cues_count_once() {
+        let m = tiny();
+        let v = m.values("shift shift shift; reports to the CEO, reports to the CEO");
+        assert_eq!(v.len(), 2);
+        assert!((v[0].value - 1.0).abs() < 1e-6 && v[0].count == 3);
+        assert_eq!((v[1].value, v[1].count), (1.0, 2));
+        assert_eq!(m.scores(&v), [1.0, 0.1, 1.0]);
+    }
+
+    #[test]
+    fn softmax_sums_to_one_and_keeps_order() {
+        let p = softmax([1.0, 3.0, -2.0]);
+        assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!(p[1] > p[0] && p[0] > p[2]);
+    }
+
+    #[test]
+    fn malformed_model_files_are_errors_not_panics() {
+        assert!(Model::from_json("{").is_err());
+        assert!(Model::from_json(&tiny().to_json().replace("\"format\":1", "\"format\":9")).is_err());
+    }
+}
