@@ -55,8 +55,8 @@ impl std::fmt::Display for FeatureKey {
 /// One element of a cue pattern.
 #[derive(Debug, Clone, PartialEq)]
 enum Element {
-    /// Any of these stems (ids into the vocabulary's stem table).
-    Stems(Vec<u32>),
+    /// Any of these stems (ids into the vocabulary's stem table); `optional` may match nothing.
+    Stems { ids: Vec<u32>, optional: bool },
     /// A number in `min..=max`.
     Number { min: u32, max: u32 },
     /// Zero to `n` arbitrary words.
@@ -67,7 +67,7 @@ enum Element {
 ///
 /// Written as words separated by spaces, each analysed like the text (lower-cased, stop words
 /// dropped, stemmed), so `reports to the CEO` matches "reporting to our CEO". Special elements:
-/// `a|b` (either word), `*` (at most one word of any kind, as in "reports *directly* to"), `#10+` (a number >= 10), `#2-5`
+/// `a|b` (either word), `word?` (optional word), `*` (at most one word of any kind, as in "reports *directly* to"), `#10+` (a number >= 10), `#2-5`
 /// (a number in 2..=5).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CuePattern {
@@ -177,7 +177,10 @@ impl Vocabulary {
         let mut number_cues = Vec::new();
         for (i, (pattern, _)) in cues.iter().enumerate() {
             match &pattern.elements[0] {
-                Element::Stems(ids) => {
+                Element::Stems { optional: true, .. } => {
+                    return Err(format!("cue {:?} starts with an optional word", pattern.source));
+                }
+                Element::Stems { ids, .. } => {
                     for &id in ids {
                         cue_index.entry(id).or_default().push(i);
                     }
@@ -307,9 +310,12 @@ fn matches_at(elements: &[Element], words: &[Word]) -> bool {
     };
     match first {
         Element::Gap(n) => (0..=*n).any(|skip| skip <= words.len() && matches_at(rest, &words[skip..])),
-        Element::Stems(ids) => words
-            .first()
-            .is_some_and(|w| ids.contains(&w.stem) && matches_at(rest, &words[1..])),
+        Element::Stems { ids, optional } => {
+            let here = words
+                .first()
+                .is_some_and(|w| ids.contains(&w.stem) && matches_at(rest, &words[1..]));
+            here || (*optional && matches_at(rest, words))
+        }
         Element::Number { min, max } => words.first().is_some_and(|w| {
             w.stem == NUMBER && (*min..=*max).contains(&w.value) && matches_at(rest, &words[1..])
         }),
@@ -333,6 +339,10 @@ fn parse_pattern(source: &str, intern: &mut dyn FnMut(&str) -> u32) -> Result<Cu
             };
             elements.push(Element::Number { min, max });
         } else {
+            let (part, optional) = match part.strip_suffix('?') {
+                Some(p) => (p, true),
+                None => (part, false),
+            };
             let mut ids = Vec::new();
             for alt in part.split('|') {
                 for term in text::analyze(alt) {
@@ -343,7 +353,7 @@ fn parse_pattern(source: &str, intern: &mut dyn FnMut(&str) -> u32) -> Result<Cu
             }
             // A word that is all stop words ("to") adds nothing: the stream has none either.
             if !ids.is_empty() {
-                elements.push(Element::Stems(ids));
+                elements.push(Element::Stems { ids, optional });
             }
         }
     }
@@ -393,6 +403,14 @@ mod tests {
     }
 
     #[test]
+    fn optional_words_may_be_absent() {
+        let v = vocab(&[], &[("dir", "reports directly? to the director")]);
+        assert_eq!(v.count("reports directly to the Director").len(), 1);
+        assert_eq!(v.count("reporting to a director").len(), 1);
+        assert!(v.count("reports to the board of directors").is_empty());
+    }
+
+    #[test]
     fn number_cues_check_the_value() {
         let v = vocab(&[], &[("senior", "#10+ years"), ("mid", "#3-5 years")]);
         assert_eq!(named(&v, &v.count("12+ years of experience")), [("cue:senior".into(), 1)]);
@@ -408,9 +426,9 @@ mod tests {
 
     #[test]
     fn bad_patterns_are_rejected() {
-        let p: FxHashMap<String, String> = [("x".to_string(), "* ceo".to_string())].into();
+        let p: FxHashMap<String, String> = [("x".to_string(), "* ceo".to_string())].into_iter().collect();
         assert!(Vocabulary::new(vec![FeatureKey::Cue("x".into())], &p).is_err());
-        let p: FxHashMap<String, String> = [("x".to_string(), "#ten+ years".to_string())].into();
+        let p: FxHashMap<String, String> = [("x".to_string(), "#ten+ years".to_string())].into_iter().collect();
         assert!(Vocabulary::new(vec![FeatureKey::Cue("x".into())], &p).is_err());
         assert!(Vocabulary::new(vec![FeatureKey::Cue("y".into())], &p).is_err());
     }

@@ -310,7 +310,7 @@ mod tests {
         assert_eq!(strip_html("plain text"), Cow::Borrowed("plain text"));
         let s = strip_html("<p>Lead&nbsp;the <b>team</b></p><li>P&amp;L</li>");
         assert_eq!(s.split_whitespace().collect::<Vec<_>>(), ["Lead", "the", "team", "P&L"]);
-        assert_eq!(strip_html("<style>p{x}</style>ok"), " ok");
+        assert_eq!(strip_html("<style>p{x}</style>ok").trim(), "ok");
         assert_eq!(strip_html("a < 5 years"), "a < 5 years");
     }
 
