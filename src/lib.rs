@@ -16,6 +16,7 @@
 pub mod batch;
 pub mod builtin;
 pub mod classify;
+pub mod columns;
 pub mod error;
 pub mod eval;
 pub mod features;
