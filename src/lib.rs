@@ -20,6 +20,7 @@ pub mod columns;
 pub mod error;
 pub mod eval;
 pub mod features;
+pub mod labelled;
 pub mod fit;
 mod level;
 pub mod model;

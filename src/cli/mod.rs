@@ -50,3 +50,43 @@ pub fn classifier(spec: &str, top: usize) -> Result<Classifier, Error> {
 /// The help text of `--model`, shared by every subcommand that scores.
 pub const MODEL_HELP: &str = "Model: `default` (articles + cues + weights learned from labelled \
 postings), `articles` (the two source articles and cues only), or a JSON file from `joblevel train -o`";
+
+/// Learner settings shared by `train` and `eval --cv`; defaults are the shipped ones.
+#[derive(clap::Args, Debug, Clone)]
+pub struct LearnerArgs {
+    /// L2 penalty on term weights.
+    #[arg(long, default_value_t = joblevel::train::Config::default().l2, help_heading = "Learner")]
+    pub l2: f32,
+    /// Weight of one article sentence relative to an average posting.
+    #[arg(long, default_value_t = joblevel::train::Config::default().article_weight, help_heading = "Learner")]
+    pub article_weight: f32,
+    /// L2 penalty pulling cue weights back to their hand-set weight.
+    #[arg(long, default_value_t = joblevel::train::Config::default().cue_l2, help_heading = "Learner")]
+    pub cue_l2: f32,
+    /// Minimum number of postings a term must occur in to become a feature.
+    #[arg(long, default_value_t = joblevel::train::Config::default().min_df, help_heading = "Learner")]
+    pub min_df: u32,
+    /// Optimiser steps.
+    #[arg(long, default_value_t = joblevel::train::Config::default().steps, help_heading = "Learner")]
+    pub steps: usize,
+    /// Use stems only, no stem bigrams.
+    #[arg(long, help_heading = "Learner")]
+    pub no_bigrams: bool,
+    /// Leave out a cue family (reporting, scope, experience, team); repeatable.
+    #[arg(long, value_name = "FAMILY", help_heading = "Learner")]
+    pub without_family: Vec<String>,
+}
+
+impl LearnerArgs {
+    pub fn config(&self) -> joblevel::train::Config {
+        joblevel::train::Config {
+            article_weight: self.article_weight,
+            l2: self.l2,
+            cue_l2: self.cue_l2,
+            min_df: self.min_df,
+            steps: self.steps,
+            bigrams: !self.no_bigrams,
+            without_families: self.without_family.clone(),
+        }
+    }
+}
