@@ -122,6 +122,23 @@ pub fn predict(classifier: &Classifier, postings: &[Posting], mask: bool) -> Vec
         .collect()
 }
 
+/// For each cue of `model`, the number of postings of each gold level it fires on.
+pub fn cue_firings<'m>(
+    model: &'m crate::Model,
+    postings: &[Posting],
+    mask: bool,
+) -> Vec<(&'m Cue, [usize; 3])> {
+    let mut counts = vec![[0usize; 3]; model.cues().len()];
+    for p in postings {
+        for v in model.values(&p.text_for_scoring(mask)) {
+            if let Some(i) = model.cue_index(v.feature) {
+                counts[i][p.level.index()] += 1;
+            }
+        }
+    }
+    model.cues().iter().zip(counts).collect()
+}
+
 /// The seed of every cross-validation split, so figures can be reproduced.
 pub const CV_SEED: u64 = 20_261_122;
 

@@ -213,6 +213,14 @@ impl Model {
         self.weights[id as usize]
     }
 
+    /// The position in [`Model::cues`] of feature `id`, when it is a cue.
+    pub fn cue_index(&self, id: u32) -> Option<usize> {
+        match self.vocab.key(id) {
+            FeatureKey::Cue(name) => self.cues.iter().position(|c| &c.name == name),
+            _ => None,
+        }
+    }
+
     /// The display name of feature `id`.
     pub fn feature_name(&self, id: u32) -> String {
         self.vocab.key(id).to_string()

@@ -49,6 +49,8 @@ pub struct Config {
     pub steps: usize,
     /// Use stem bigrams as well as stems.
     pub bigrams: bool,
+    /// Multiplies every cue's hand weight before training (0 lets the data alone decide).
+    pub cue_scale: f32,
     /// Cue families to leave out (for measuring a family's effect).
     pub without_families: Vec<String>,
 }
@@ -62,6 +64,7 @@ impl Default for Config {
             min_df: 2,
             steps: 400,
             bigrams: true,
+            cue_scale: 1.0,
             without_families: Vec::new(),
         }
     }
@@ -178,7 +181,7 @@ pub fn train(
         keys.push(FeatureKey::Cue(cue.name.clone()));
         idf.push(1.0);
         let mut p = [0.0; 3];
-        p[cue.level.index()] = cue.weight;
+        p[cue.level.index()] = cue.weight * config.cue_scale;
         prior.push(p);
     }
     let untrained = Model::new(

@@ -49,6 +49,9 @@ pub struct Args {
     level_column: Option<String>,
     #[arg(long, default_value = "default", help = super::MODEL_HELP)]
     model: String,
+    /// Also list, for each cue rule, how many postings of each gold level it fires on.
+    #[arg(long)]
+    cues: bool,
     #[command(flatten)]
     learner: super::LearnerArgs,
 }
@@ -81,6 +84,16 @@ pub fn run(args: Args) -> Result<i32, Error> {
         }
     };
     let metrics = Metrics::from_pairs(&pairs);
+    if args.cues {
+        let model = super::load_model(&args.model)?;
+        eprintln!("cue firings per gold level (head director vp), titles masked: {}", args.mask_title);
+        for (cue, counts) in eval::cue_firings(&model, &labelled.postings, args.mask_title) {
+            eprintln!(
+                "  {:<24} {:<11} -> {:<8} {:>4} {:>4} {:>4}",
+                cue.name, cue.family, cue.level.as_str(), counts[0], counts[1], counts[2]
+            );
+        }
+    }
     let setup = match args.cv {
         Some(k) => format!("{k}-fold cross-validation (articles + cues + postings of the other folds)"),
         None => format!("model {}", args.model),

@@ -63,6 +63,9 @@ pub struct LearnerArgs {
     /// L2 penalty pulling cue weights back to their hand-set weight.
     #[arg(long, default_value_t = joblevel::train::Config::default().cue_l2, help_heading = "Learner")]
     pub cue_l2: f32,
+    /// Multiplies every cue's hand weight (0: cue weights are learned from the data alone).
+    #[arg(long, default_value_t = joblevel::train::Config::default().cue_scale, help_heading = "Learner")]
+    pub cue_scale: f32,
     /// Minimum number of postings a term must occur in to become a feature.
     #[arg(long, default_value_t = joblevel::train::Config::default().min_df, help_heading = "Learner")]
     pub min_df: u32,
@@ -86,6 +89,7 @@ impl LearnerArgs {
             min_df: self.min_df,
             steps: self.steps,
             bigrams: !self.no_bigrams,
+            cue_scale: self.cue_scale,
             without_families: self.without_family.clone(),
         }
     }
