@@ -166,15 +166,10 @@ impl Model {
     }
 
     pub(crate) fn values_of(&self, counts: Counts) -> Vec<Value> {
-        let is_cue = |f: u32| matches!(self.vocab.key(f), FeatureKey::Cue(_));
         let mut values: Vec<Value> = counts
             .into_iter()
             .map(|(feature, count)| {
-                let value = if is_cue(feature) {
-                    1.0
-                } else {
-                    (1.0 + (count as f32).ln()) * self.idf[feature as usize]
-                };
+                let value = (1.0 + (count as f32).ln()) * self.idf[feature as usize];
                 Value {
                     feature,
                     count,
@@ -184,12 +179,11 @@ impl Model {
             .collect();
         let norm = values
             .iter()
-            .filter(|v| !is_cue(v.feature))
             .map(|v| v.value * v.value)
             .sum::<f32>()
             .sqrt();
         if norm > 0.0 {
-            for v in values.iter_mut().filter(|v| !is_cue(v.feature)) {
+            for v in values.iter_mut() {
                 v.value /= norm;
             }
         }

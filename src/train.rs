@@ -58,8 +58,8 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            article_weight: 1.0,
-            l2: 0.01,
+            article_weight: 0.1,
+            l2: 0.02,
             cue_l2: 0.05,
             min_df: 2,
             steps: 400,
@@ -69,6 +69,9 @@ impl Default for Config {
         }
     }
 }
+
+/// A cue's idf: cues are rare by design, so they weigh like a rare phrase.
+const CUE_IDF: f32 = 4.0;
 
 /// Parses `training/responsibilities.csv` (`level,source,text`).
 pub fn parse_examples(csv_text: &str, path: &str) -> Result<Vec<Example>, Error> {
@@ -179,7 +182,7 @@ pub fn train(
     let mut prior = vec![[0.0f32; 3]; n_terms];
     for cue in &cues {
         keys.push(FeatureKey::Cue(cue.name.clone()));
-        idf.push(1.0);
+        idf.push(CUE_IDF);
         let mut p = [0.0; 3];
         p[cue.level.index()] = cue.weight * config.cue_scale;
         prior.push(p);
@@ -195,7 +198,9 @@ pub fn train(
 
     // Sample weights: levels balanced within postings and within articles.
     let mut docs: Vec<(Vec<Value>, usize, f32)> = Vec::new();
-    for (set, weight) in [(articles, config.article_weight), (postings, 1.0)] {
+    // Without postings the article weight would only rescale the penalty, so it is 1.
+    let article_weight = if postings.is_empty() { 1.0 } else { config.article_weight };
+    for (set, weight) in [(articles, article_weight), (postings, 1.0)] {
         let mut per_level = [0usize; 3];
         for e in set {
             per_level[e.level.index()] += 1;
