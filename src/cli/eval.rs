@@ -64,6 +64,16 @@ pub fn run(args: Args) -> Result<i32, Error> {
         level: args.level_column.as_deref(),
     };
     let labelled = labelled::read(&data, &columns, args.mask_title)?;
+    if labelled.postings.is_empty() {
+        let why = labelled.skipped.first().map_or("the file has no rows".to_string(), |(r, why)| {
+            format!("record {r}: {why}")
+        });
+        return Err(Error::Csv(format!(
+            "{}: no usable labelled row ({} skipped; first: {why})",
+            args.input.display(),
+            labelled.skipped.len()
+        )));
+    }
     let pairs = match args.cv {
         Some(k) => eval::cross_validate(
             &builtin::articles(),

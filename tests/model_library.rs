@@ -1,0 +1,77 @@
+//! Library-level checks of training and cross-validation on real files.
+
+use joblevel::labelled::{self, Columns};
+use joblevel::{Classifier, Level, builtin, eval, train};
+use std::path::PathBuf;
+
+fn dev_csv() -> Option<Vec<u8>> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/dev.csv");
+    match std::fs::read(&path) {
+        Ok(data) => Some(data),
+        Err(_) => {
+            eprintln!("skipped: {} is not here", path.display());
+            None
+        }
+    }
+}
+
+fn labelled_example_postings() -> Vec<labelled::Posting> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpora/labelled.csv");
+    labelled::read(&std::fs::read(path).unwrap(), &Columns::default(), true).unwrap().postings
+}
+
+#[test]
+fn cross_validation_never_trains_on_its_test_fold() {
+    let postings = labelled_example_postings();
+    let mut tested = vec![0; postings.len()];
+    let pairs = eval::cross_validate(
+        &builtin::articles(),
+        &postings,
+        &builtin::cues(),
+        &train::Config::default(),
+        2,
+        true,
+        |_, train_rows, test_rows| {
+            assert!(train_rows.iter().all(|r| !test_rows.contains(r)), "{train_rows:?} vs {test_rows:?}");
+            assert_eq!(train_rows.len() + test_rows.len(), 6);
+            for &r in test_rows {
+                tested[r] += 1;
+            }
+        },
+    )
+    .unwrap();
+    assert_eq!(tested, [1; 6], "every posting is tested exactly once");
+    assert_eq!(pairs.len(), 6);
+    assert!(pairs.iter().zip(&postings).all(|(pair, p)| pair.0 == p.level));
+}
+
+#[test]
+fn shipped_default_model_is_what_training_on_dev_csv_gives() {
+    let Some(data) = dev_csv() else { return };
+    let postings = labelled::read(&data, &Columns::default(), true).unwrap().postings;
+    let examples: Vec<_> = postings.iter().map(|p| p.example(true)).collect();
+    let shipped = builtin::model("default").unwrap();
+    let retrained = train::train(
+        &builtin::articles(),
+        &examples,
+        &builtin::cues(),
+        &train::Config::default(),
+        shipped.provenance().clone(),
+    )
+    .unwrap();
+    assert!(
+        retrained.to_json() == builtin::DEFAULT_MODEL,
+        "training/model.json is stale: regenerate it with \
+         `joblevel train --labelled ../shared/corpora/dev.csv -o training/model.json`"
+    );
+}
+
+#[test]
+fn title_masking_removes_self_description_but_keeps_other_roles() {
+    let classifier = Classifier::new(builtin::model("articles").unwrap());
+    let text = "As Head of Operations you report to the CEO and own the entire operational \
+                structure of the company as part of the executive leadership team.";
+    let p = classifier.classify_without_title(text, "Head of Operations").unwrap();
+    assert_eq!(p.level, Level::Vp);
+    assert!(p.evidence_for(Level::Vp).any(|e| e.term == "cue:reports_to_ceo"));
+}
