@@ -106,8 +106,8 @@ pub struct Vocabulary {
     unigram: Vec<u32>,
     bigram: FxHashMap<(u32, u32), u32>,
     cues: Vec<(CuePattern, u32)>,
-    /// first stem id -> cues starting with it; cues starting with a number are in `number_cues`.
-    cue_index: FxHashMap<u32, Vec<usize>>,
+    /// stem id -> cues starting with it; cues starting with a number are in `number_cues`.
+    cue_index: Vec<Vec<usize>>,
     number_cues: Vec<usize>,
     stemmer: Stemmer,
     /// Per-thread cache: lower-cased word -> stem id (or sentinel). Bounded; see `word_id`.
@@ -116,10 +116,15 @@ pub struct Vocabulary {
 
 #[derive(Default)]
 struct Scratch {
+    /// ASCII words of up to 16 bytes, lower-cased and packed into an integer: most words,
+    /// looked up without hashing a string or chasing a pointer to compare it.
+    short: FxHashMap<u128, u32>,
     words: FxHashMap<Box<str>, u32>,
     buf: String,
     stream: Vec<Word>,
-    ids: Vec<u32>,
+    /// Dense per-feature counts, all zero between calls, and the ids touched in this call.
+    counts: Vec<u32>,
+    touched: Vec<u32>,
 }
 
 /// Past this many distinct words a thread's cache is cleared, so memory stays bounded on
@@ -173,7 +178,7 @@ impl Vocabulary {
         for (stem, fid) in unigram_pairs {
             unigram[stem as usize] = fid;
         }
-        let mut cue_index: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
+        let mut cue_index: Vec<Vec<usize>> = vec![Vec::new(); stems.len()];
         let mut number_cues = Vec::new();
         for (i, (pattern, _)) in cues.iter().enumerate() {
             match &pattern.elements[0] {
@@ -182,7 +187,7 @@ impl Vocabulary {
                 }
                 Element::Stems { ids, .. } => {
                     for &id in ids {
-                        cue_index.entry(id).or_default().push(i);
+                        cue_index[id as usize].push(i);
                     }
                 }
                 Element::Number { .. } => number_cues.push(i),
@@ -228,13 +233,24 @@ impl Vocabulary {
         let cell = self.cache.get_or_default();
         let mut scratch = cell.borrow_mut();
         let Scratch {
+            short,
             words,
             buf,
             stream,
-            ids,
+            counts,
+            touched,
         } = &mut *scratch;
-        if words.len() > CACHE_LIMIT {
+        counts.resize(self.keys.len(), 0);
+        let mut add = |fid: u32| {
+            let c = &mut counts[fid as usize];
+            if *c == 0 {
+                touched.push(fid);
+            }
+            *c += 1;
+        };
+        if words.len() + short.len() > CACHE_LIMIT {
             words.clear();
+            short.clear();
         }
         stream.clear();
         for token in text::tokens(&clean) {
@@ -245,53 +261,61 @@ impl Vocabulary {
                 });
                 continue;
             }
-            text::lowercase_into(token, buf);
-            let stem = match words.get(buf.as_str()) {
-                Some(&id) => id,
+            let stem = match pack_ascii_lower(token.text, token.ascii) {
+                Some(key) => match short.get(&key) {
+                    Some(&id) => id,
+                    None => {
+                        text::lowercase_into(token, buf);
+                        let id = self.word_id(buf);
+                        short.insert(key, id);
+                        id
+                    }
+                },
                 None => {
-                    let id = self.word_id(buf);
-                    words.insert(buf.as_str().into(), id);
-                    id
+                    text::lowercase_into(token, buf);
+                    match words.get(buf.as_str()) {
+                        Some(&id) => id,
+                        None => {
+                            let id = self.word_id(buf);
+                            words.insert(buf.as_str().into(), id);
+                            id
+                        }
+                    }
                 }
             };
             if stem != STOP {
                 stream.push(Word { stem, value: 0 });
             }
         }
-        ids.clear();
         let mut prev = UNKNOWN;
         for (i, w) in stream.iter().enumerate() {
             if let Some(&fid) = self.unigram.get(w.stem as usize) {
                 if fid != NO_FEATURE {
-                    ids.push(fid);
+                    add(fid);
                 }
             }
             if prev < NUMBER && w.stem < NUMBER {
                 if let Some(&fid) = self.bigram.get(&(prev, w.stem)) {
-                    ids.push(fid);
+                    add(fid);
                 }
             }
             prev = w.stem;
             let starting: &[usize] = match w.stem {
                 NUMBER => &self.number_cues,
-                s => self.cue_index.get(&s).map_or(&[], Vec::as_slice),
+                s => self.cue_index.get(s as usize).map_or(&[], Vec::as_slice),
             };
             for &c in starting {
                 let (pattern, fid) = &self.cues[c];
                 if matches_at(&pattern.elements, &stream[i..]) {
-                    ids.push(*fid);
+                    add(*fid);
                 }
             }
         }
-        ids.sort_unstable();
-        let mut counts: Counts = Vec::with_capacity(ids.len());
-        for &id in ids.iter() {
-            match counts.last_mut() {
-                Some((last, n)) if *last == id => *n += 1,
-                _ => counts.push((id, 1)),
-            }
-        }
-        counts
+        touched.sort_unstable();
+        touched
+            .drain(..)
+            .map(|id| (id, std::mem::take(&mut counts[id as usize])))
+            .collect()
     }
 
     /// Stop word -> STOP, known stem -> its id, else UNKNOWN.
@@ -302,6 +326,20 @@ impl Vocabulary {
         let stem = self.stemmer.stem(word);
         self.stems.get(stem.as_ref()).copied().unwrap_or(UNKNOWN)
     }
+}
+
+/// The lower-cased bytes of a short ASCII word as one integer. Words are alphanumeric, so they
+/// hold no zero byte and the zero padding keeps keys of different lengths apart; and for ASCII
+/// letters and digits alike, lower-casing is setting bit 0x20, done here for 16 bytes at once.
+fn pack_ascii_lower(word: &str, ascii: bool) -> Option<u128> {
+    let len = word.len();
+    if !ascii || len == 0 || len > 16 {
+        return None;
+    }
+    let mut bytes = [0u8; 16];
+    bytes[..len].copy_from_slice(word.as_bytes());
+    let case_bits = u128::from_le_bytes([0x20; 16]) & (u128::MAX >> (8 * (16 - len)));
+    Some(u128::from_le_bytes(bytes) | case_bits)
 }
 
 fn matches_at(elements: &[Element], words: &[Word]) -> bool {
@@ -416,6 +454,15 @@ mod tests {
         assert_eq!(named(&v, &v.count("12+ years of experience")), [("cue:senior".into(), 1)]);
         assert_eq!(named(&v, &v.count("4 years")), [("cue:mid".into(), 1)]);
         assert!(v.count("2 years").is_empty());
+    }
+
+    #[test]
+    fn long_and_unicode_words_are_cached_like_short_ones() {
+        let v = vocab(&["internationalis", "équip"], &[]);
+        let text = "Internationalisation INTERNATIONALISATION équipe Équipe";
+        for _ in 0..2 {
+            assert_eq!(named(&v, &v.count(text)), [("internationalis".into(), 2), ("équip".into(), 2)]);
+        }
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Model stage: the vocabulary with per-level weights, and its file format.
 //!
-//! A document's score for level `l` is `bias[l] + sum(value(f) * weight[f][l])`, where a term
-//! feature's value is `(1 + ln count) * idf`, L2-normalised over the document's term features
-//! (long postings do not win by length), and a cue's value is 1 when it fires at all.
+//! A document's score for level `l` is `bias[l] + sum(value(f) * weight[f][l])`, where a
+//! feature's value is `(1 + ln count) * idf`, L2-normalised over the document (long postings do
+//! not win by length). Cues are in the same vector with a fixed idf, so a cue weighs like a
+//! rare phrase rather than adding a constant that would swamp the terms.
 //! Softmax over the three scores gives probabilities. See `train` for how weights are learned.
 
 use crate::features::{Counts, FeatureKey, Vocabulary};
@@ -266,13 +267,14 @@ mod tests {
     }
 
     #[test]
-    fn term_values_are_unit_length_and_cues_count_once() {
+    fn values_are_sublinear_and_unit_length() {
         let m = tiny();
         let v = m.values("shift shift shift; reports to the CEO, reports to the CEO");
-        assert_eq!(v.len(), 2);
-        assert!((v[0].value - 1.0).abs() < 1e-6 && v[0].count == 3);
-        assert_eq!((v[1].value, v[1].count), (1.0, 2));
-        assert_eq!(m.scores(&v), [1.0, 0.1, 1.0]);
+        assert_eq!(v.iter().map(|x| x.count).collect::<Vec<_>>(), [3, 2]);
+        let norm: f32 = v.iter().map(|x| x.value * x.value).sum();
+        assert!((norm - 1.0).abs() < 1e-6);
+        let ratio = v[0].value / v[1].value;
+        assert!((ratio - (1.0 + 3f32.ln()) / (1.0 + 2f32.ln())).abs() < 1e-5);
     }
 
     #[test]

@@ -49,8 +49,7 @@ fn memchr_nul(bytes: &[u8]) -> Option<usize> {
 /// dropped, everything else between tags is kept.
 pub fn strip_html(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
-    let has_tag = bytes.contains(&b'<');
-    if !has_tag && !bytes.contains(&b'&') {
+    if !bytes.contains(&b'<') && !bytes.contains(&b'&') {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -58,26 +57,19 @@ pub fn strip_html(text: &str) -> Cow<'_, str> {
     while let Some(open) = rest.find('<') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        // A '<' not followed by a tag name ("< 5 years", "a<b") is ordinary text.
-        let starts_tag = after
-            .as_bytes()
-            .first()
-            .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'/' || b == b'!' || b == b'?');
-        match (starts_tag, after.find('>')) {
-            (true, Some(close)) => {
-                let tag = after[..close].trim_start_matches('/').to_ascii_lowercase();
+        match tag_end(after) {
+            Some(close) => {
                 out.push(' ');
+                let name = after[..close].as_bytes();
                 rest = &after[close + 1..];
+                // Skip the body of <script> and <style>: code, not prose.
                 for raw in ["script", "style"] {
-                    if tag.starts_with(raw) && !after.starts_with('/') {
-                        let end = format!("</{raw}");
-                        if let Some(pos) = rest.to_ascii_lowercase().find(&end) {
-                            rest = &rest[pos..];
-                        }
+                    if name.len() >= raw.len() && name[..raw.len()].eq_ignore_ascii_case(raw.as_bytes()) {
+                        rest = skip_to_closing(rest, raw);
                     }
                 }
             }
-            _ => {
+            None => {
                 out.push('<');
                 rest = after;
             }
@@ -89,6 +81,36 @@ pub fn strip_html(text: &str) -> Cow<'_, str> {
     } else {
         Cow::Owned(out)
     }
+}
+
+/// Longest tag we look for a `>` in; a `<` with no `>` this close is ordinary text, and the
+/// bound keeps stripping linear on text full of stray `<`.
+const MAX_TAG: usize = 1024;
+
+/// Offset of the `>` closing a tag that starts right after a `<`, if `after` starts a tag
+/// ("< 5 years" and "a<b" do not).
+fn tag_end(after: &str) -> Option<usize> {
+    let first = *after.as_bytes().first()?;
+    if !(first.is_ascii_alphabetic() || matches!(first, b'/' | b'!' | b'?')) {
+        return None;
+    }
+    let window = &after.as_bytes()[..after.len().min(MAX_TAG)];
+    window.iter().position(|&b| b == b'>')
+}
+
+/// The text from the `</name` that closes a raw-text element (or all of it if none does).
+fn skip_to_closing<'a>(rest: &'a str, name: &str) -> &'a str {
+    let bytes = rest.as_bytes();
+    let mut from = 0;
+    while let Some(pos) = rest[from..].find("</") {
+        let at = from + pos;
+        let tag = &bytes[at + 2..];
+        if tag.len() >= name.len() && tag[..name.len()].eq_ignore_ascii_case(name.as_bytes()) {
+            return &rest[at..];
+        }
+        from = at + 2;
+    }
+    ""
 }
 
 /// A run of letters or digits in the text, borrowed from it.
@@ -312,6 +334,8 @@ mod tests {
         assert_eq!(s.split_whitespace().collect::<Vec<_>>(), ["Lead", "the", "team", "P&L"]);
         assert_eq!(strip_html("<style>p{x}</style>ok").trim(), "ok");
         assert_eq!(strip_html("a < 5 years"), "a < 5 years");
+        assert_eq!(strip_html("<SCRIPT>x()</Script>y").trim(), "y");
+        assert_eq!(strip_html("<unclosed tag and text").as_ref(), "<unclosed tag and text");
     }
 
     #[test]
