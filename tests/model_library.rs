@@ -30,6 +30,7 @@ fn cross_validation_never_trains_on_its_test_fold() {
         &builtin::cues(),
         &train::Config::default(),
         2,
+        eval::CV_SEED,
         true,
         |_, train_rows, test_rows| {
             assert!(train_rows.iter().all(|r| !test_rows.contains(r)), "{train_rows:?} vs {test_rows:?}");

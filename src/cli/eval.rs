@@ -35,6 +35,9 @@ pub struct Args {
     /// K-fold cross-validation (train on K-1 folds + articles, test on the held-out fold).
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u16).range(2..))]
     cv: Option<u16>,
+    /// Seed of the cross-validation split (the default makes figures reproducible).
+    #[arg(long, default_value_t = eval::CV_SEED)]
+    seed: u64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -81,6 +84,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
             &builtin::cues(),
             &args.learner.config(),
             usize::from(k),
+            args.seed,
             args.mask_title,
             |_, _, _| {},
         )
