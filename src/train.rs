@@ -119,7 +119,8 @@ fn terms(text: &str, bigrams: bool) -> Vec<FeatureKey> {
     let stems: Vec<Option<String>> = text::analyze(text)
         .into_iter()
         .map(|t| match t {
-            Term::Stem(s) if !is_level_stem(&s) => Some(s),
+            // Single letters ("P" of P&L, "G" of G Suite) are fragments, not words.
+            Term::Stem(s) if s.chars().nth(1).is_some() && !is_level_stem(&s) => Some(s),
             _ => None,
         })
         .collect();
