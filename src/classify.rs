@@ -122,9 +122,17 @@ impl Classifier {
                     pushes.push((push, v));
                 }
             }
-            // Ties broken by feature id, so evidence is deterministic.
-            pushes.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.feature.cmp(&b.1.feature)));
-            out.extend(pushes.iter().take(self.top).map(|&(push, v)| Evidence {
+            // Strongest first, ties broken by feature id so evidence is deterministic. Only the
+            // top few are wanted: select them, then sort just those.
+            let order = |a: &(f32, &Value), b: &(f32, &Value)| {
+                b.0.total_cmp(&a.0).then(a.1.feature.cmp(&b.1.feature))
+            };
+            if pushes.len() > self.top {
+                pushes.select_nth_unstable_by(self.top, order);
+                pushes.truncate(self.top);
+            }
+            pushes.sort_unstable_by(order);
+            out.extend(pushes.iter().map(|&(push, v)| Evidence {
                 level,
                 term: self.model.feature_name(v.feature),
                 count: v.count,

@@ -95,7 +95,7 @@ struct Word {
     value: u32,
 }
 
-/// Feature counts of one document: `(feature id, count)`, sorted by id.
+/// Feature counts of one document: `(feature id, count)`, in order of first occurrence.
 pub type Counts = Vec<(u32, u32)>;
 
 /// The features a model knows, with the lookup tables to extract them fast.
@@ -227,7 +227,7 @@ impl Vocabulary {
         &self.keys
     }
 
-    /// Counts the features of `text` (HTML is stripped first). The result is sorted by id.
+    /// Counts the features of `text` (HTML is stripped first), in order of first occurrence.
     pub fn count(&self, text: &str) -> Counts {
         let clean = text::strip_html(text);
         let cell = self.cache.get_or_default();
@@ -311,7 +311,6 @@ impl Vocabulary {
                 }
             }
         }
-        touched.sort_unstable();
         touched
             .drain(..)
             .map(|id| (id, std::mem::take(&mut counts[id as usize])))
@@ -418,7 +417,10 @@ mod tests {
         Vocabulary::new(keys, &patterns).unwrap()
     }
 
+    /// Counts by feature name, in feature-id order.
     fn named(v: &Vocabulary, counts: &Counts) -> Vec<(String, u32)> {
+        let mut counts = counts.clone();
+        counts.sort_unstable();
         counts.iter().map(|&(id, n)| (v.key(id).to_string(), n)).collect()
     }
 
