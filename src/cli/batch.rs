@@ -1,10 +1,175 @@
-//! `joblevel batch` (not written yet).
+//! `joblevel batch`: score a CSV of postings, every row accounted for.
 
-use joblevel::Error;
+use joblevel::batch::{self, BatchError, Format, Options, Summary};
+use joblevel::error::{Error, exit};
+use std::fs::File;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 
+/// Score a CSV of postings; write the same rows with the classification appended.
+///
+/// Every input column is kept, in order, and these are added: level, confidence, score_head,
+/// score_director, score_vp, evidence (the strongest terms for the predicted level, as
+/// `term=+weight; ...`) and error (empty when the row was scored). Every input record gives
+/// exactly one output row, in input order. A record that cannot be scored (wrong number of
+/// fields, text not UTF-8, empty text, text over 1 MiB) keeps its fields, gets an empty result
+/// and the reason in `error`, and the run goes on; --strict stops at the first such record
+/// instead, naming its record number and line.
+///
+/// The text column is found by name (description, job_description, text, body, summary, ...;
+/// case, spaces and `_` ignored) or given with --text-column; several columns are joined:
+/// --text-column description,requirements. With a title column (title, job_title, position,
+/// ... or --title-column) the posting's own title is masked out of its text before scoring.
+///
+/// The file is streamed in chunks scored in parallel (--threads); memory stays bounded. A
+/// progress bar is shown on stderr when it is a terminal; a summary of scored and failed rows
+/// is printed at the end (--quiet silences it).
+///
+/// Exit code: 0 all rows scored, 7 some rows carry an error, 3 unusable input (no text
+/// column, empty input, or a bad record with --strict), 4 a file could not be read or written.
+///
+/// Examples:
+///   joblevel batch postings.csv -o scored.csv
+///   joblevel batch --delimiter ';' --text-column body - < export.csv > scored.csv
+///   joblevel batch --format jsonl --threads 2 postings.csv
 #[derive(clap::Args)]
-pub struct Args {}
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Input CSV, or `-` for stdin.
+    #[arg(default_value = "-", value_name = "FILE|-")]
+    input: PathBuf,
+    /// Output file; stdout when omitted or `-`.
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutFormat::Csv)]
+    format: OutFormat,
+    /// Text column(s), comma-separated; found by name when omitted.
+    #[arg(long, value_name = "COLS")]
+    text_column: Option<String>,
+    /// Title column; found by name when omitted.
+    #[arg(long, value_name = "COL")]
+    title_column: Option<String>,
+    /// Input field delimiter: one character, or `tab`.
+    #[arg(long, default_value = ",", value_parser = parse_delimiter)]
+    delimiter: u8,
+    /// Stop at the first record that cannot be scored.
+    #[arg(long)]
+    strict: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Evidence terms per row.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    top: usize,
+    /// No summary on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+    #[arg(long, default_value = "default", help = super::MODEL_HELP)]
+    model: String,
+}
 
-pub fn run(_args: Args) -> Result<i32, Error> {
-    Ok(0)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum OutFormat {
+    Csv,
+    Jsonl,
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        _ => Err(format!("{s:?} is not a one-byte delimiter (try ',', ';', '|' or tab)")),
+    }
+}
+
+pub fn run(args: Args) -> Result<i32, Error> {
+    if let Some(n) = args.threads {
+        // Only fails if a pool exists already, which cannot happen before this point.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+    }
+    let classifier = super::classifier(&args.model, args.top)?;
+    let options = Options {
+        text_columns: args.text_column.clone(),
+        title_column: args.title_column.clone(),
+        delimiter: args.delimiter,
+        format: match args.format {
+            OutFormat::Csv => Format::Csv,
+            OutFormat::Jsonl => Format::Jsonl,
+        },
+        strict: args.strict,
+        evidence_terms: args.top,
+        ..Options::default()
+    };
+    let io_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    let (input, size): (Box<dyn Read + Send>, Option<u64>) = if args.input == Path::new("-") {
+        (Box::new(std::io::stdin()), None)
+    } else {
+        let file = File::open(&args.input).map_err(io_err(&args.input))?;
+        let size = file.metadata().ok().map(|m| m.len());
+        (Box::new(file), size)
+    };
+    let output: Box<dyn Write + Send> = match &args.output {
+        Some(path) if path != Path::new("-") => {
+            Box::new(File::create(path).map_err(io_err(path))?)
+        }
+        _ => Box::new(std::io::stdout()),
+    };
+    let bar = progress_bar(size, args.quiet);
+    let result = batch::run(&classifier, input, output, &options, |rows, bytes| {
+        if let Some(bar) = &bar {
+            bar.set_position(bytes);
+            bar.set_message(format!("{rows} rows"));
+        }
+    });
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let summary = result.map_err(|e| match e {
+        BatchError::Read(e) if e.is_io_error() => Error::Io {
+            path: args.input.clone(),
+            source: std::io::Error::other(e.to_string()),
+        },
+        BatchError::Write(reason) => Error::Io {
+            path: args.output.clone().unwrap_or_else(|| PathBuf::from("-")),
+            source: std::io::Error::other(reason),
+        },
+        other => Error::Csv(format!("{}: {other}", args.input.display())),
+    })?;
+    if !args.quiet {
+        eprintln!("{}", describe(&summary));
+    }
+    Ok(if summary.failed > 0 { exit::PARTIAL } else { exit::OK })
+}
+
+fn describe(s: &Summary) -> String {
+    let mut line = format!("joblevel: {} rows: {} scored, {} failed", s.rows, s.scored, s.failed);
+    if s.failed > 0 {
+        line += " (their reason is in the error column)";
+    }
+    line
+}
+
+/// A bar over bytes read (a spinner for stdin), only when stderr is a terminal.
+fn progress_bar(size: Option<u64>, quiet: bool) -> Option<indicatif::ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = match size {
+        Some(n) => indicatif::ProgressBar::new(n),
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    let template = if size.is_some() {
+        "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} {msg} ({per_sec} updates) eta {eta}"
+    } else {
+        "{spinner} {bytes} read, {bytes_per_sec}, {msg}"
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+    Some(bar)
 }
