@@ -1,0 +1,182 @@
+//! `joblevel batch` on real files: every record accounted for, in order, bad rows explained.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+use std::path::{Path, PathBuf};
+
+const VP: &str = "Reporting to the CEO, own the entire operational structure of the company as part of the executive leadership team.";
+const HEAD: &str = "Supervise the day-to-day shift team on the warehouse floor; you report to the Director of Operations.";
+
+fn joblevel() -> Command {
+    Command::cargo_bin("joblevel").expect("binary is built")
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn records(csv_bytes: &[u8]) -> (csv::StringRecord, Vec<csv::StringRecord>) {
+    let mut r = csv::Reader::from_reader(csv_bytes);
+    let headers = r.headers().unwrap().clone();
+    (headers, r.records().map(|x| x.expect("output CSV parses")).collect())
+}
+
+fn field<'a>(headers: &csv::StringRecord, row: &'a csv::StringRecord, name: &str) -> &'a str {
+    let i = headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));
+    &row[i]
+}
+
+#[test]
+fn every_record_comes_out_once_in_order_across_chunks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut input = String::from("id,description\n");
+    for i in 0..5000 {
+        input += &format!("{i},\"{}\"\n", if i % 2 == 0 { VP } else { HEAD });
+    }
+    let path = write(dir.path(), "many.csv", input.as_bytes());
+    let out = joblevel().args(["batch", "--threads", "2"]).arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let (headers, rows) = records(&out.stdout);
+    assert_eq!(rows.len(), 5000);
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(field(&headers, row, "id"), i.to_string());
+        assert_eq!(field(&headers, row, "level"), if i % 2 == 0 { "vp" } else { "head" });
+    }
+    assert!(String::from_utf8_lossy(&out.stderr).contains("5000 rows: 5000 scored, 0 failed"));
+}
+
+#[test]
+fn output_keeps_input_columns_then_adds_the_result_columns() {
+    let out = joblevel().args(["batch", "-"]).write_stdin(format!("id,description,extra\n7,\"{VP}\",x\n")).output().unwrap();
+    let (headers, rows) = records(&out.stdout);
+    let want = ["id", "description", "extra", "level", "confidence", "score_head", "score_director", "score_vp", "evidence", "error"];
+    assert_eq!(headers.iter().collect::<Vec<_>>(), want);
+    assert_eq!(rows[0].iter().take(3).collect::<Vec<_>>(), ["7", VP, "x"]);
+    let confidence: f64 = field(&headers, &rows[0], "confidence").parse().unwrap();
+    assert!(confidence > 1.0 / 3.0 && confidence <= 1.0);
+    assert!(field(&headers, &rows[0], "evidence").contains("cue:reports_to_ceo="));
+}
+
+#[test]
+fn bad_records_get_an_error_row_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut input = Vec::new();
+    input.extend_from_slice(b"id,description,note\n");
+    input.extend_from_slice(format!("1,\"{HEAD}\",a\n").as_bytes());
+    input.extend_from_slice(b"2,too few fields\n");
+    input.extend_from_slice(b"3,\"bad \xff utf8\",c\n");
+    input.extend_from_slice(b"4,,d\n");
+    input.extend_from_slice(format!("5,\"{}\",e\n", "word ".repeat(220_000)).as_bytes());
+    input.extend_from_slice(format!("6,\"{VP}\",f,extra\n").as_bytes());
+    input.extend_from_slice(format!("7,\"{VP}\",g\n").as_bytes());
+    let path = write(dir.path(), "bad.csv", &input);
+    let out = joblevel().args(["batch", "-o"]).arg(dir.path().join("out.csv")).arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(7), "some rows failed");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("7 rows: 2 scored, 5 failed"));
+    // Input fields are copied byte for byte, so the bad UTF-8 of record 3 is still there:
+    // read the output as bytes, and check that nothing else is.
+    let raw = std::fs::read(dir.path().join("out.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(raw.as_slice());
+    let byte_rows: Vec<csv::ByteRecord> = reader.byte_records().map(|r| r.unwrap()).collect();
+    assert_eq!(&byte_rows[2][1], b"bad \xff utf8");
+    let text = String::from_utf8_lossy(&raw);
+    let (headers, rows) = records(text.as_bytes());
+    let errors: Vec<&str> = rows.iter().map(|r| field(&headers, r, "error")).collect();
+    assert_eq!(errors[0], "");
+    assert_eq!(errors[1], "record has 2 fields, header has 3");
+    assert!(errors[2].starts_with("column \"description\" is not valid UTF-8 (bad byte at offset 4)"), "{}", errors[2]);
+    assert_eq!(errors[3], "text is empty");
+    assert!(errors[4].contains("over the 1048576-byte limit"), "{}", errors[4]);
+    assert_eq!(errors[5], "record has 4 fields, header has 3");
+    assert_eq!(errors[6], "");
+    assert_eq!(field(&headers, &rows[1], "level"), "");
+    assert_eq!(field(&headers, &rows[6], "level"), "vp");
+    assert_eq!(rows.iter().map(|r| field(&headers, r, "id")).collect::<Vec<_>>(), ["1", "2", "3", "4", "5", "6", "7"]);
+}
+
+#[test]
+fn strict_mode_stops_at_the_first_bad_record_naming_it() {
+    let input = format!("id,description\n1,\"{HEAD}\"\n2,\"multi\nline\"\n3,\n4,\"{VP}\"\n");
+    joblevel()
+        .args(["batch", "--strict", "-"])
+        .write_stdin(input)
+        .assert()
+        .code(3)
+        .stderr(contains("record 3 (line 5): text is empty"));
+}
+
+#[test]
+fn bom_crlf_semicolons_quotes_and_html_are_handled() {
+    let input = format!(
+        "\u{feff}Id;Job Description\r\n1;\"<p>{}</p>\r\n<ul><li>semi; colons</li></ul>\"\r\n2;\"{HEAD}\"\r\n",
+        VP.replace("CEO", "<b>CEO</b>")
+    );
+    let out = joblevel().args(["batch", "--delimiter", ";", "-"]).write_stdin(input).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let (headers, rows) = records(&out.stdout);
+    assert_eq!(&headers[0], "Id", "the BOM is not part of the first name");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(field(&headers, &rows[0], "level"), "vp");
+    assert!(rows[0][1].contains("semi; colons"));
+}
+
+#[test]
+fn tab_delimited_input_and_joined_text_columns() {
+    let input = "id\tsummary\trequirements\n1\tOwn the entire operational structure\tReport to the CEO; executive leadership team\n";
+    let out = joblevel()
+        .args(["batch", "--delimiter", "tab", "--text-column", "summary,requirements", "-"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    let (headers, rows) = records(&out.stdout);
+    assert_eq!(field(&headers, &rows[0], "level"), "vp");
+    assert!(field(&headers, &rows[0], "evidence").contains("cue:"));
+}
+
+#[test]
+fn missing_text_column_is_an_error_before_any_output() {
+    joblevel()
+        .args(["batch", "-"])
+        .write_stdin("id,notes\n1,hello\n")
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(contains("no text column").and(contains("id, notes")));
+    joblevel()
+        .args(["batch", "--text-column", "body", "-"])
+        .write_stdin("id,description\n1,hello\n")
+        .assert()
+        .code(3)
+        .stderr(contains("no column named \"body\""));
+    joblevel().args(["batch", "-"]).write_stdin("").assert().code(3).stderr(contains("input is empty"));
+}
+
+#[test]
+fn jsonl_output_has_one_object_per_record() {
+    let out = joblevel()
+        .args(["batch", "--format", "jsonl", "--quiet", "-"])
+        .write_stdin(format!("id,description\n1,\"{VP}\"\n2,\n"))
+        .output()
+        .unwrap();
+    assert!(out.stderr.is_empty(), "--quiet prints nothing");
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["id"], "1");
+    assert_eq!(lines[0]["level"], "vp");
+    assert!(lines[0]["confidence"].as_f64().unwrap() > 0.33);
+    assert_eq!(lines[1]["error"], "text is empty");
+    assert!(lines[1]["level"].is_null());
+}
+
+#[test]
+fn the_bundled_example_is_scored_with_the_title_masked() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpora/postings.csv");
+    let out = joblevel().arg("batch").arg(path).output().unwrap();
+    let (headers, rows) = records(&out.stdout);
+    let levels: Vec<&str> = rows.iter().map(|r| field(&headers, r, "level")).collect();
+    assert_eq!(levels, ["vp", "director", "head"]);
+}
