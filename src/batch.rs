@@ -15,6 +15,7 @@ use crate::error::InputError;
 use crate::level::Level;
 use csv::ByteRecord;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::io::{Read, Write};
 
 /// Longest text (after joining the text columns) that is scored, in bytes: a posting is a few
@@ -127,6 +128,7 @@ pub fn run<R: Read + Send, W: Write + Send>(
     mut progress: impl FnMut(u64, u64) + Send,
 ) -> Result<Summary, BatchError> {
     let mut reader = csv::ReaderBuilder::new()
+        .buffer_capacity(1 << 18)
         .delimiter(options.delimiter)
         .flexible(true)
         .has_headers(false)
@@ -255,7 +257,10 @@ fn score(classifier: &Classifier, layout: &Layout, row: &Row) -> Outcome {
 }
 
 /// The text to score (text columns joined by a blank line) and the title, if any.
-fn text_of<'r>(layout: &Layout, fields: &'r ByteRecord) -> Result<(String, Option<&'r str>), String> {
+fn text_of<'r>(
+    layout: &Layout,
+    fields: &'r ByteRecord,
+) -> Result<(Cow<'r, str>, Option<&'r str>), String> {
     if fields.len() != layout.headers.len() {
         return Err(format!(
             "record has {} fields, header has {}",
@@ -264,20 +269,30 @@ fn text_of<'r>(layout: &Layout, fields: &'r ByteRecord) -> Result<(String, Optio
         ));
     }
     let column = |i: usize| String::from_utf8_lossy(&layout.headers[i]).into_owned();
-    let mut text = String::new();
-    for &c in &layout.text {
-        let part = std::str::from_utf8(&fields[c]).map_err(|e| {
+    let utf8 = |c: usize| {
+        std::str::from_utf8(&fields[c]).map_err(|e| {
             format!(
                 "column {:?} is not valid UTF-8 (bad byte at offset {})",
                 column(c),
                 e.valid_up_to()
             )
-        })?;
-        if !text.is_empty() && !part.is_empty() {
-            text.push_str("\n\n");
+        })
+    };
+    // One text column (the usual case) is borrowed from the record, not copied.
+    let text: Cow<'r, str> = match layout.text.as_slice() {
+        [single] => Cow::Borrowed(utf8(*single)?),
+        several => {
+            let mut joined = String::new();
+            for &c in several {
+                let part = utf8(c)?;
+                if !joined.is_empty() && !part.is_empty() {
+                    joined.push_str("\n\n");
+                }
+                joined.push_str(part);
+            }
+            Cow::Owned(joined)
         }
-        text.push_str(part);
-    }
+    };
     if text.len() > MAX_TEXT_BYTES {
         return Err(InputError::TooLong {
             len: text.len(),
@@ -285,16 +300,7 @@ fn text_of<'r>(layout: &Layout, fields: &'r ByteRecord) -> Result<(String, Optio
         }
         .to_string());
     }
-    let title = match layout.title {
-        Some(c) => Some(std::str::from_utf8(&fields[c]).map_err(|e| {
-            format!(
-                "column {:?} is not valid UTF-8 (bad byte at offset {})",
-                column(c),
-                e.valid_up_to()
-            )
-        })?),
-        None => None,
-    };
+    let title = layout.title.map(utf8).transpose()?;
     Ok((text, title))
 }
 

@@ -49,7 +49,7 @@ fn memchr_nul(bytes: &[u8]) -> Option<usize> {
 /// dropped, everything else between tags is kept.
 pub fn strip_html(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
-    if !bytes.contains(&b'<') && !bytes.contains(&b'&') {
+    if memchr::memchr(b'<', bytes).is_none() && !has_entity(text) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -60,7 +60,7 @@ pub fn strip_html(text: &str) -> Cow<'_, str> {
         match tag_end(after) {
             Some(close) => {
                 out.push(' ');
-                let name = after[..close].as_bytes();
+                let name = &after.as_bytes()[..close];
                 rest = &after[close + 1..];
                 // Skip the body of <script> and <style>: code, not prose.
                 for raw in ["script", "style"] {
@@ -76,11 +76,21 @@ pub fn strip_html(text: &str) -> Cow<'_, str> {
         }
     }
     out.push_str(rest);
-    if out.contains('&') {
+    if has_entity(&out) {
         Cow::Owned(html_escape::decode_html_entities(&out).replace('\u{a0}', " "))
     } else {
         Cow::Owned(out)
     }
+}
+
+/// True when `text` has something like an HTML entity (`&amp;`, `&#39;`): an `&` followed by a
+/// letter or `#` and a `;` soon after. A bare "P&L" or "R & D" is not one, and costs no copy.
+fn has_entity(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'&', bytes).any(|at| {
+        let rest = &bytes[at + 1..bytes.len().min(at + 12)];
+        rest.first().is_some_and(|&b| b.is_ascii_alphabetic() || b == b'#') && rest.contains(&b';')
+    })
 }
 
 /// Longest tag we look for a `>` in; a `<` with no `>` this close is ordinary text, and the
@@ -330,6 +340,8 @@ mod tests {
     #[test]
     fn html_tags_and_entities_are_stripped() {
         assert_eq!(strip_html("plain text"), Cow::Borrowed("plain text"));
+        assert!(matches!(strip_html("P&L and R & D; AT&T"), Cow::Borrowed(_)));
+        assert_eq!(strip_html("Fish &amp; chips &#38; peas"), "Fish & chips & peas");
         let s = strip_html("<p>Lead&nbsp;the <b>team</b></p><li>P&amp;L</li>");
         assert_eq!(s.split_whitespace().collect::<Vec<_>>(), ["Lead", "the", "team", "P&L"]);
         assert_eq!(strip_html("<style>p{x}</style>ok").trim(), "ok");
@@ -379,20 +391,19 @@ pub fn mask_title<'a>(text: &'a str, title: &str) -> Cow<'a, str> {
         return Cow::Borrowed(text);
     }
     let haystack = text.to_ascii_lowercase();
-    let mut cut = vec![false; text.len()];
-    let mut any = false;
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
     for needle in &needles {
-        let mut from = 0;
-        while let Some(pos) = haystack[from..].find(needle.as_str()) {
-            let start = from + pos;
-            let end = start + needle.len();
-            cut[start..end].iter_mut().for_each(|c| *c = true);
-            any = true;
-            from = end;
-        }
+        cuts.extend(
+            memchr::memmem::find_iter(haystack.as_bytes(), needle.as_bytes())
+                .map(|start| (start, start + needle.len())),
+        );
     }
-    if !any {
+    if cuts.is_empty() {
         return Cow::Borrowed(text);
+    }
+    let mut cut = vec![false; text.len()];
+    for (start, end) in cuts {
+        cut[start..end].iter_mut().for_each(|c| *c = true);
     }
     // ASCII lower-casing keeps byte offsets, and a valid UTF-8 needle matches on character
     // boundaries, so cut ranges never split a character.
