@@ -1,1 +1,289 @@
-//! TODO
+//! Job titles: the level a title names (head, director, vp, or none and why) and its function.
+//!
+//! The rules are the tables below, applied in order to a normalised title (lower case,
+//! "Sr." -> senior, "V.P." -> vp, "Ops" -> operations, "Dir." -> director, parentheses
+//! dropped). They follow the labelling rules of the real corpus (`../shared/corpora/
+//! PROVENANCE.md`), so the parser and the labels agree on what "a director title" is:
+//!
+//! 1. [`NOT_A_LEVEL`]: titles that name no management level (Managing Director, Head Chef,
+//!    Assistant Director, AVP, a title naming two levels...), each with the reason.
+//! 2. [`LEVELS`]: VP, then director, then head (Head of X, X Head), each a pattern.
+//! 3. Operations managers and leads are head level: the source article says the head of
+//!    operations "is also known as the operations manager or operations lead" (000:5). Other
+//!    managers are not a level here: the articles say nothing about them.
+
+use crate::level::Level;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// What a title says about its level.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ParsedTitle {
+    /// The level the title names, or `None` when it names no management level.
+    pub level: Option<Level>,
+    /// The function: `operations` when the title names operations, else the left-most
+    /// function word (marketing, sales, data, ...), or `None`.
+    pub function: Option<String>,
+    /// Why: the rule that decided, in words.
+    pub reason: String,
+}
+
+/// Patterns for titles that name no management level, with the reason given to the user.
+/// Checked before the level patterns, in order.
+pub const NOT_A_LEVEL: &[(&str, &str)] = &[
+    (r"\b(intern|internship|trainee|apprentice|student|volunteer|graduate scheme)\b",
+        "a trainee or volunteer post, not a management level"),
+    (r"\b(assistant|secretary|ea|pa|coordinator|chief of staff|associate)\b.*\b(to|supporting|reporting to)\b.*\b(vp|vice president|director|head|ceo|coo|cfo|president|chief|executive)",
+        "supports a leader; the level named is the leader's, not this post's"),
+    (r"\b(avp|assistant vice president|associate vice president)\b",
+        "AVP is ambiguous: a banking officer grade below director in many firms, a senior post in universities"),
+    (r"\b(assistant|deputy|vice|sub)[ -]?(director|head)\b|\b(assistant|deputy) (regional |executive )?director\b",
+        "assistant or deputy: a tier below the level named"),
+    (r"\b(ceo|coo|cfo|cto|cio|cmo|cro|cpo|chro|chief (?:executive|operating|financial|technology|information|marketing|revenue|product|people|commercial|data|digital|strategy|growth|customer|business)(?: officer)?)\b|(^|[^e] )president\b",
+        "names a C-level post or a president, above the three levels"),
+    (r"\b(managing|executive|non[- ]executive|board|company|statutory) directors?\b|\bdirector[- ]general\b|\bboard of directors\b|\bdirector ?/ ?owner\b|\bdirector of (photography|music|worship|youth|athletics|choral|bands|ministries|first impressions)\b",
+        "a company officer or board post (managing/executive/board director), not a management level in operations"),
+    (r"\b(art|creative|music|casting|film|photography|technical|camp|activity|activities|recreation|fitness|aquatics|athletic|athletics|spa|youth|worship|site|center|centre|preschool|daycare|childcare|store|funeral|medical|clinical|program|programme|stage|theatre|theater|shift|resident|residence|residential|hall|dietary|field|race|game|animation|audio|sound|video|salon|dance|drama|sports|coaching|wellness|enrichment|school|lab|laboratory) directors?\b",
+        "a craft or front-line director (art, creative, medical, funeral...), not a management level"),
+    (r"\b(senior )?manager ?(/|or) ?director\b|\bdirector ?(/|or) ?(senior )?manager\b",
+        "offers manager as an alternative: the level is open"),
+    (r"\bhead (chef|cook|coach|teacher|waiter|waitress|gardener|housekeeper|nurse|porter|lifeguard|baker|bartender|brewer|groundsman|greenkeeper|custodian|caretaker|butler|cashier|server|of household|of year|of house|of school|of sixth form|of department|of faculty|of key stage|of kitchen|of care|start)\b",
+        "a head chef, teacher, coach or school post: head of a craft, not of a function"),
+    (r"^head of (maths|mathematics|english|science|music|art|drama|history|geography|physics|chemistry|biology|pe|physical education|languages|mfl|french|spanish|german|computing|ict|re|religious education|design technology|dt)\b",
+        "a school subject head, not a management level"),
+];
+
+/// Individual-contributor or front-line role nouns. A director/VP/head title that also names
+/// one of these ("VP, Software Engineer", "Director, Data Scientist") uses the level as a
+/// corporate rank, not as a management level.
+const ROLE_NOUNS: &str = r"\b(engineer|developer|analyst|scientist|specialist|consultant|architect|officer|manager|lead|executive|associate|counsel|coordinator|representative|owner|administrator|technician|advisor|adviser|recruiter|designer|writer|editor|accountant|attorney|nurse|physician|planner|agent|clerk|supervisor)s?\b";
+
+/// The level patterns, highest first: a title naming a VP is vp even if "director" follows.
+pub const LEVELS: &[(Level, &str, &str)] = &[
+    (Level::Vp, r"\b(vp|svp|evp|vice president|vice presidents)\b", "names a vice president (VP, SVP, EVP, Vice President)"),
+    (Level::Director, r"\bdirectors?\b", "names a director"),
+    (Level::Head, r"^(global |regional |interim |acting |group |country )*head( of\b| ?[-,:|])|\b(operations|business|sales|country|department|division|unit|function|team|marketing|product|engineering|finance|hr|technology|it|data|regional|cluster|zonal|branch|category) head\b",
+        "names a head (Head of X, X Head)"),
+];
+
+/// Words that make an operations manager/lead title a front-line or non-management post.
+const OPS_FRONTLINE: &str = r"\b(store|shift|warehouse|floor|night|restaurant|kitchen|team lead|assistant|associate|junior|deputy|trainee|intern|graduate|entry[- ]level|program|programme|project|product support|engineering|governance|writer|specialist|analyst|science|scientist|coordinator)\b";
+
+/// Operations manager/lead titles, the head of operations' other names (000:5). Tested on the
+/// part of the title before its first comma.
+/// `(pattern, tested on the whole title)`: shape A is tested on the part before the first
+/// comma or dash, shape B on the whole title (its comma is part of the shape).
+const OPS_MANAGER: &[(&str, bool)] = &[
+    // A: "Senior Clinical Operations Manager", "Strategy and Operations Lead", with up to three
+    // trailing qualifier words ("Operations Manager West Yorkshire")
+    (r"^(senior )?([\w-]+[ &/]+){0,4}operations?( (and|&) (strategy|planning|administration|finance|growth|training))? (manager|lead)( [\w-]+){0,3}$", false),
+    // B: "Manager, Conference Operations", "Senior Manager - Treasury Operations"
+    (r"^(senior )?manager( ?[,:-] ?| of | )([\w-]+ ){0,3}operations?$", true),
+];
+
+/// Function words, checked left to right in the title; the first found names the function.
+/// Operations and elections win wherever they appear ([`PRIORITY_FUNCTIONS`]), as in the
+/// corpus labels.
+const FUNCTIONS: &[(&str, &str)] = &[
+    ("engineering", r"\b(engineering|software|platform|devops|mlops|broadcast|web|website)\b"),
+    ("it", r"\b(it|information technology|information services|information security|is|infrastructure|technology|systems|network|cloud)\b"),
+    ("data", r"\b(data|analytics|science|insights?|business intelligence|bi|machine learning|ai)\b"),
+    ("product", r"\b(product|products)\b"),
+    ("marketing", r"\b(marketing|brand|communications|content|demand generation|growth|digital|outreach|creative|media|pr|public relations)\b"),
+    ("sales", r"\b(sales|business development|accounts?|partners?|partnerships?|commercial|go-to-market|origination)\b"),
+    ("finance", r"\b(finance|financial|accounting|treasury|payroll|investments?|tax|audit|fp&a|revenue|reimbursement)\b"),
+    ("hr", r"\b(hr|human resources|people|talent|recruiting|recruitment|training)\b"),
+    ("legal", r"\b(legal|compliance|government affairs|legislative|regulatory|policy)\b"),
+    ("quality", r"\b(quality|qa)\b"),
+    ("supply_chain", r"\b(supply chain|procurement|purchasing|logistics|sourcing)\b"),
+    ("customer", r"\b(customer|client|clients|services?|support|success)\b"),
+    ("healthcare", r"\b(clinical|nursing|health|healthcare|medical|pharmacology)\b"),
+    ("design", r"\b(design|ux|user experience)\b"),
+    ("fundraising", r"^(senior )?(development director|director of development)$|\b(fundraising|philanthropy|donor|investor)\b"),
+    ("strategy", r"\b(strategy|strategic|planning|transformation)\b"),
+    ("facilities", r"\b(facilities|public works|construction|real estate)\b"),
+    ("education", r"\b(education|school|curriculum|learning|academic)\b"),
+];
+
+/// Functions that win wherever they appear in the title, in this order.
+const PRIORITY_FUNCTIONS: &[(&str, &str)] = &[
+    ("operations", r"\b(operations?|operational|bizops|revops)\b"),
+    ("elections", r"\b(elections?|electoral|voter|registrar|registration)\b"),
+];
+
+struct Rules {
+    not_a_level: Vec<(Regex, &'static str)>,
+    role_nouns: Regex,
+    levels: Vec<(Level, Regex, &'static str)>,
+    ops_manager: Vec<(Regex, bool)>,
+    ops_frontline: Regex,
+    priority_functions: Vec<(&'static str, Regex)>,
+    functions: Vec<(&'static str, Regex)>,
+    abbreviations: Vec<(Regex, &'static str)>,
+    parentheses: Regex,
+}
+
+/// Compiled once; the patterns are constants checked by the tests, so they always compile.
+static RULES: LazyLock<Rules> = LazyLock::new(|| {
+    let re = |p: &str| Regex::new(p).expect("title patterns are valid");
+    Rules {
+        not_a_level: NOT_A_LEVEL.iter().map(|(p, why)| (re(p), *why)).collect(),
+        role_nouns: re(ROLE_NOUNS),
+        levels: LEVELS.iter().map(|(l, p, why)| (*l, re(p), *why)).collect(),
+        ops_manager: OPS_MANAGER.iter().map(|(p, whole)| (re(p), *whole)).collect(),
+        ops_frontline: re(OPS_FRONTLINE),
+        priority_functions: PRIORITY_FUNCTIONS.iter().map(|(f, p)| (*f, re(p))).collect(),
+        functions: FUNCTIONS.iter().map(|(f, p)| (*f, re(p))).collect(),
+        abbreviations: [
+            (r"\bv\.\s?p\.?", "vp"),
+            (r"\bvice[\s-]+-?\s*president", "vice president"),
+            (r"\bsr\.?\s", "senior "),
+            (r"\bdir\.?(\s|$)", "director "),
+            (r"\bops\b", "operations"),
+            (r"\bmgr\b", "manager"),
+            (r"\s*[–—|]\s*", " - "),
+        ]
+        .iter()
+        .map(|(p, to)| (re(p), *to))
+        .collect(),
+        parentheses: re(r"\([^)]*\)|\[[^\]]*\]"),
+    }
+});
+
+/// Lower case, abbreviations expanded, parentheses dropped, spaces collapsed.
+fn normalise(title: &str) -> String {
+    let rules = &*RULES;
+    let t = expand(title);
+    let t = rules.parentheses.replace_all(&t, " ");
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Lower case and abbreviations expanded, parentheses kept.
+fn expand(title: &str) -> String {
+    let mut t = title.to_lowercase();
+    for (re, to) in &RULES.abbreviations {
+        t = re.replace_all(&t, *to).into_owned();
+    }
+    t
+}
+
+/// Parses a job title.
+///
+/// ```
+/// use joblevel::{Level, title};
+/// assert_eq!(title::parse("Sr. Director of Ops (Remote)").level, Some(Level::Director));
+/// assert_eq!(title::parse("VP, Ops").level, Some(Level::Vp));
+/// assert_eq!(title::parse("Operations Manager").level, Some(Level::Head));
+/// assert_eq!(title::parse("Managing Director").level, None);
+/// ```
+pub fn parse(title: &str) -> ParsedTitle {
+    let rules = &*RULES;
+    let t = normalise(title);
+    let function = function_of(&t);
+    let none = |reason: &str| ParsedTitle {
+        level: None,
+        function: function.clone(),
+        reason: reason.to_string(),
+    };
+    if t.is_empty() {
+        return none("the title is empty");
+    }
+    let named: Vec<&(Level, Regex, &str)> = rules.levels.iter().filter(|(_, re, _)| re.is_match(&t)).collect();
+    // A level named only inside parentheses ("Head of Ops (Director level)") still makes two.
+    let full = expand(title);
+    let in_parentheses = rules
+        .levels
+        .iter()
+        .filter(|(l, re, _)| !named.iter().any(|(n, _, _)| n == l) && re.is_match(&full))
+        .count();
+    if !named.is_empty() && in_parentheses > 0 {
+        return none("names two levels, one in parentheses: the level is open");
+    }
+    if named.len() > 1 {
+        let names: Vec<&str> = named.iter().map(|(l, _, _)| l.as_str()).collect();
+        return none(&format!("names two levels ({}): the level is open", names.join(" and ")));
+    }
+    for (re, why) in &rules.not_a_level {
+        if re.is_match(&t) {
+            return none(why);
+        }
+    }
+    if let Some((level, _, why)) = named.first() {
+        // "Executive" is part of "Executive Vice President", "Associate" of "Associate
+        // Director": those are levels, not role nouns.
+        let rest = t
+            .replace("executive vice president", "")
+            .replace("associate director", "");
+        if let Some(m) = rules.role_nouns.find(&rest) {
+            return none(&format!(
+                "also names the role {:?}: the level is a rank of that role, not a management level",
+                m.as_str()
+            ));
+        }
+        return ParsedTitle {
+            level: Some(*level),
+            function,
+            reason: why.to_string(),
+        };
+    }
+    let head_part = t.split(',').next().unwrap_or(&t).trim();
+    let head_part = head_part.split(" - ").next().unwrap_or(head_part).trim();
+    let is_ops_manager = rules
+        .ops_manager
+        .iter()
+        .any(|(re, whole)| re.is_match(if *whole { &t } else { head_part }));
+    if is_ops_manager {
+        if let Some(m) = rules.ops_frontline.find(head_part) {
+            return none(&format!(
+                "an operations manager or lead, but {:?} makes it a front-line or specialist post",
+                m.as_str()
+            ));
+        }
+        return ParsedTitle {
+            level: Some(Level::Head),
+            function,
+            reason: "an operations manager or lead: the head of operations' other names (article 000, line 5)"
+                .to_string(),
+        };
+    }
+    none("names no head, director or vice president")
+}
+
+fn function_of(t: &str) -> Option<String> {
+    let rules = &*RULES;
+    if let Some((name, _)) = rules.priority_functions.iter().find(|(_, re)| re.is_match(t)) {
+        return Some(name.to_string());
+    }
+    rules
+        .functions
+        .iter()
+        .filter_map(|(name, re)| re.find(t).map(|m| (m.start(), *name)))
+        .min()
+        .map(|(_, name)| name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn abbreviations_and_separators_are_normalised() {
+        assert_eq!(normalise("Sr. Dir. of Ops – EMEA (Remote)"), "senior director of operations - emea");
+        assert_eq!(normalise("V.P. Operations"), "vp operations");
+        assert_eq!(normalise("Vice - President, Sales"), "vice president, sales");
+    }
+
+    #[test]
+    fn every_rule_has_a_reason_and_compiles() {
+        assert!(RULES.not_a_level.len() == NOT_A_LEVEL.len());
+        assert!(NOT_A_LEVEL.iter().all(|(_, why)| !why.is_empty()));
+    }
+
+    #[test]
+    fn a_title_naming_two_levels_names_none() {
+        let p = parse("Director/VP of Ops");
+        assert_eq!(p.level, None);
+        assert!(p.reason.contains("two levels"), "{}", p.reason);
+        assert_eq!(p.function.as_deref(), Some("operations"));
+    }
+}
