@@ -12,6 +12,7 @@
 use crate::classify::{Classifier, Prediction};
 use crate::columns;
 use crate::error::InputError;
+use crate::fit::{self, Verdict};
 use crate::level::Level;
 use csv::ByteRecord;
 use rayon::prelude::*;
@@ -33,6 +34,9 @@ pub const RESULT_COLUMNS: [&str; 7] = [
     "error",
 ];
 
+/// Columns appended after [`RESULT_COLUMNS`] when the input has a title column.
+pub const FIT_COLUMNS: [&str; 2] = ["title_level", "fit"];
+
 /// Output encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -48,7 +52,7 @@ pub struct Options {
     /// Text column(s), comma-separated; `None` finds one by name ([`columns::TEXT_COLUMNS`]).
     pub text_columns: Option<String>,
     /// Title column; `None` uses one found by name, if any. With a title, the title is masked
-    /// out of the text before scoring.
+    /// out of the text before scoring and [`FIT_COLUMNS`] are added.
     pub title_column: Option<String>,
     /// Field delimiter of the input (the output CSV uses `,`).
     pub delimiter: u8,
@@ -59,6 +63,8 @@ pub struct Options {
     pub chunk_rows: usize,
     /// Evidence terms written per row (for the predicted level).
     pub evidence_terms: usize,
+    /// With a title column: below this confidence the fit verdict is `uncertain`.
+    pub min_confidence: f64,
 }
 
 impl Default for Options {
@@ -71,6 +77,7 @@ impl Default for Options {
             strict: false,
             chunk_rows: 2048,
             evidence_terms: 3,
+            min_confidence: fit::DEFAULT_MIN_CONFIDENCE,
         }
     }
 }
@@ -107,7 +114,8 @@ struct Row {
 
 /// What scoring one row gave.
 enum Outcome {
-    Scored(Prediction),
+    /// The prediction, and with a title column, the fit verdict.
+    Scored(Prediction, Option<(Option<Level>, Verdict)>),
     Failed(String),
 }
 
@@ -165,7 +173,7 @@ pub fn run<R: Read + Send, W: Write + Send>(
             || {
                 current
                     .par_iter()
-                    .map(|row| score(classifier, &layout, row))
+                    .map(|row| score(classifier, &layout, row, options.min_confidence))
                     .collect::<Vec<_>>()
             },
         );
@@ -196,7 +204,7 @@ fn resolve_layout(headers: ByteRecord, options: &Options) -> Result<Layout, Batc
         ),
         None => columns::find(&names, &columns::TITLE_COLUMNS).filter(|c| !text.contains(c)),
     };
-    for name in RESULT_COLUMNS {
+    for name in RESULT_COLUMNS.iter().chain(&FIT_COLUMNS) {
         if columns::find(&names, &[name]).is_some() {
             return Err(BatchError::Columns(format!(
                 "the input already has a column named {name:?}, which the output adds; rename it"
@@ -239,16 +247,17 @@ fn read_chunk<R: Read>(
     Ok(rows)
 }
 
-fn score(classifier: &Classifier, layout: &Layout, row: &Row) -> Outcome {
+fn score(classifier: &Classifier, layout: &Layout, row: &Row, min_confidence: f64) -> Outcome {
     match row.fields.as_ref().map_err(Clone::clone).and_then(|f| text_of(layout, f)) {
         Err(reason) => Outcome::Failed(reason),
         Ok((text, title)) => {
-            let prediction = match title.filter(|t| !t.trim().is_empty()) {
-                Some(title) => classifier.classify_without_title(&text, title),
-                None => classifier.classify(&text),
+            let scored = match title {
+                Some(title) => fit::assess(classifier, title, &text, min_confidence)
+                    .map(|f| (f.prediction, Some((f.title.level, f.verdict)))),
+                None => classifier.classify(&text).map(|p| (p, None)),
             };
-            match prediction {
-                Ok(p) => Outcome::Scored(p),
+            match scored {
+                Ok((p, fit)) => Outcome::Scored(p, fit),
                 Err(InputError::Blank | InputError::Empty) => Outcome::Failed("text is empty".into()),
                 Err(e) => Outcome::Failed(e.to_string()),
             }
@@ -322,25 +331,25 @@ fn write_chunk<W: Write>(
         }
         summary.rows += 1;
         match outcome {
-            Outcome::Scored(_) => summary.scored += 1,
+            Outcome::Scored(..) => summary.scored += 1,
             Outcome::Failed(_) => summary.failed += 1,
         }
         let empty = ByteRecord::new();
         let fields = row.fields.as_ref().unwrap_or(&empty);
-        sink.write(layout, fields, &results(outcome, options.evidence_terms))?;
+        sink.write(layout, fields, &results(outcome, options.evidence_terms, layout.title.is_some()))?;
     }
     Ok(())
 }
 
-/// The appended fields, in [`RESULT_COLUMNS`] order.
-fn results(outcome: &Outcome, evidence_terms: usize) -> [String; 7] {
-    match outcome {
+/// The appended fields: [`RESULT_COLUMNS`], then [`FIT_COLUMNS`] when there is a title.
+fn results(outcome: &Outcome, evidence_terms: usize, with_fit: bool) -> Vec<String> {
+    let mut fields = match outcome {
         Outcome::Failed(reason) => {
-            let mut fields: [String; 7] = Default::default();
+            let mut fields = vec![String::new(); RESULT_COLUMNS.len()];
             fields[6] = reason.clone();
             fields
         }
-        Outcome::Scored(p) => [
+        Outcome::Scored(p, _) => vec![
             p.level.as_str().to_string(),
             format!("{:.4}", p.confidence),
             format!("{:.4}", p.scores[Level::Head.index()]),
@@ -349,7 +358,17 @@ fn results(outcome: &Outcome, evidence_terms: usize) -> [String; 7] {
             evidence(p, evidence_terms),
             String::new(),
         ],
+    };
+    if with_fit {
+        match outcome {
+            Outcome::Scored(_, Some((named, verdict))) => {
+                fields.push(named.map_or("none", Level::as_str).to_string());
+                fields.push(verdict.to_string());
+            }
+            _ => fields.extend([String::new(), String::new()]),
+        }
     }
+    fields
 }
 
 /// `term=+0.123; term=+0.045`: the strongest terms for the predicted level.
@@ -374,6 +393,7 @@ impl<W: Write> Sink<W> {
             .iter()
             .map(|h| String::from_utf8_lossy(h).into_owned())
             .chain(RESULT_COLUMNS.iter().map(|s| s.to_string()))
+            .chain(layout.title.iter().flat_map(|_| FIT_COLUMNS.map(String::from)))
             .collect();
         match format {
             Format::Csv => {
@@ -389,7 +409,7 @@ impl<W: Write> Sink<W> {
 
     /// Writes one row: the input fields, padded or cut to the header's width so the output
     /// stays rectangular (the error column says when a record was short or long), then results.
-    fn write(&mut self, layout: &Layout, fields: &ByteRecord, results: &[String; 7]) -> Result<(), BatchError> {
+    fn write(&mut self, layout: &Layout, fields: &ByteRecord, results: &[String]) -> Result<(), BatchError> {
         let width = layout.headers.len();
         let input = (0..width).map(|i| fields.get(i).unwrap_or_default());
         match self {

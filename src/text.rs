@@ -395,6 +395,7 @@ pub fn mask_title<'a>(text: &'a str, title: &str) -> Cow<'a, str> {
     for needle in &needles {
         cuts.extend(
             memchr::memmem::find_iter(haystack.as_bytes(), needle.as_bytes())
+                .filter(|&start| !names_the_manager(&haystack[..start]))
                 .map(|start| (start, start + needle.len())),
         );
     }
@@ -423,6 +424,18 @@ pub fn mask_title<'a>(text: &'a str, title: &str) -> Cow<'a, str> {
     Cow::Owned(out)
 }
 
+/// True when the text before a title mention makes it the role's manager, not the role:
+/// "...reports to the Director of Operations" names someone else.
+fn names_the_manager(before: &str) -> bool {
+    let tail = &before.as_bytes()[before.len().saturating_sub(40)..];
+    let tail = String::from_utf8_lossy(tail);
+    let words: Vec<&str> = tail.split_whitespace().rev().take(4).collect();
+    // Backwards: "to" (after an optional article), then "report..." within two words.
+    let skip = usize::from(matches!(words.first(), Some(&("the" | "our" | "a" | "your"))));
+    words.get(skip) == Some(&"to")
+        && words.iter().skip(skip + 1).take(2).any(|w| w.starts_with("report"))
+}
+
 #[cfg(test)]
 mod mask_tests {
     use super::*;
@@ -433,6 +446,13 @@ mod mask_tests {
         let m = mask_title(t, "Director of Operations - Remote (US)");
         assert!(!m.to_lowercase().contains("director"), "{m}");
         assert!(m.contains("report to the VP"));
+    }
+
+    #[test]
+    fn mask_keeps_the_title_when_it_names_the_manager() {
+        let t = "You report to the Director of Operations. Reporting directly to the director of operations, you";
+        assert_eq!(mask_title(t, "Director of Operations"), t);
+        assert!(!mask_title("As Director of Operations", "Director of Operations").contains("Director"));
     }
 
     #[test]

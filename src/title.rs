@@ -60,10 +60,10 @@ const ROLE_NOUNS: &str = r"\b(engineer|developer|analyst|scientist|specialist|co
 
 /// The level patterns, highest first: a title naming a VP is vp even if "director" follows.
 pub const LEVELS: &[(Level, &str, &str)] = &[
-    (Level::Vp, r"\b(vp|svp|evp|vice president|vice presidents)\b", "names a vice president (VP, SVP, EVP, Vice President)"),
+    (Level::Vp, r"\b(vp|svp|evp|vice president|vice presidents)\b", "names a vice president: VP, SVP, EVP or Vice President"),
     (Level::Director, r"\bdirectors?\b", "names a director"),
     (Level::Head, r"^(global |regional |interim |acting |group |country )*head( of\b| ?[-,:|])|\b(operations|business|sales|country|department|division|unit|function|team|marketing|product|engineering|finance|hr|technology|it|data|regional|cluster|zonal|branch|category) head\b",
-        "names a head (Head of X, X Head)"),
+        "names a head: Head of X or X Head"),
 ];
 
 /// Words that make an operations manager/lead title a front-line or non-management post.

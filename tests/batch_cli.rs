@@ -180,3 +180,19 @@ fn the_bundled_example_is_scored_with_the_title_masked() {
     let levels: Vec<&str> = rows.iter().map(|r| field(&headers, r, "level")).collect();
     assert_eq!(levels, ["vp", "director", "head"]);
 }
+
+#[test]
+fn a_title_column_adds_title_level_and_fit_columns() {
+    let input = format!(
+        "id,job_title,description\n1,VP of Operations,\"{VP}\"\n2,Director of Operations,\"{HEAD}\"\n3,Managing Director,\"{HEAD}\"\n4,Head of Operations,\n"
+    );
+    let out = joblevel().args(["batch", "--min-confidence", "0.4", "--model", "articles", "-"]).write_stdin(input).output().unwrap();
+    let (headers, rows) = records(&out.stdout);
+    assert_eq!(headers.iter().rev().take(2).collect::<Vec<_>>(), ["fit", "title_level"]);
+    let got: Vec<(&str, &str)> = rows.iter().map(|r| (field(&headers, r, "title_level"), field(&headers, r, "fit"))).collect();
+    assert_eq!(
+        got,
+        [("vp", "fits"), ("director", "over-titled"), ("none", "title-not-a-level"), ("", "")]
+    );
+    assert_eq!(field(&headers, &rows[3], "error"), "text is empty");
+}

@@ -19,7 +19,9 @@ use std::path::{Path, PathBuf};
 /// The text column is found by name (description, job_description, text, body, summary, ...;
 /// case, spaces and `_` ignored) or given with --text-column; several columns are joined:
 /// --text-column description,requirements. With a title column (title, job_title, position,
-/// ... or --title-column) the posting's own title is masked out of its text before scoring.
+/// ... or --title-column) the posting's own title is masked out of its text before scoring,
+/// and two more columns are added: title_level (head, director, vp or none) and fit (fits,
+/// over-titled, under-titled, title-not-a-level or uncertain; see `joblevel fit`).
 ///
 /// The file is streamed in chunks scored in parallel (--threads); memory stays bounded. A
 /// progress bar is shown on stderr when it is a terminal; a summary of scored and failed rows
@@ -62,6 +64,9 @@ pub struct Args {
     /// Evidence terms per row.
     #[arg(long, default_value_t = 3, value_name = "N")]
     top: usize,
+    /// With a title column: below this confidence the fit verdict is `uncertain`.
+    #[arg(long, default_value_t = joblevel::fit::DEFAULT_MIN_CONFIDENCE, value_name = "P")]
+    min_confidence: f64,
     /// No summary on stderr.
     #[arg(short, long)]
     quiet: bool,
@@ -99,6 +104,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
         },
         strict: args.strict,
         evidence_terms: args.top,
+        min_confidence: args.min_confidence,
         ..Options::default()
     };
     let io_err = |path: &Path| {
