@@ -16,7 +16,9 @@ use crate::fit::{self, Verdict};
 use crate::level::Level;
 use csv::ByteRecord;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::io::{Read, Write};
 
 /// Longest text (after joining the text columns) that is scored, in bytes: a posting is a few
@@ -98,7 +100,11 @@ pub enum BatchError {
     #[error("{0}")]
     Columns(String),
     #[error("record {record} (line {line}): {reason}")]
-    Strict { record: u64, line: u64, reason: String },
+    Strict {
+        record: u64,
+        line: u64,
+        reason: String,
+    },
     #[error("reading CSV: {0}")]
     Read(csv::Error),
     #[error("writing output: {0}")]
@@ -142,7 +148,10 @@ pub fn run<R: Read + Send, W: Write + Send>(
         .has_headers(false)
         .from_reader(input);
     let mut headers = ByteRecord::new();
-    if !reader.read_byte_record(&mut headers).map_err(BatchError::Read)? {
+    if !reader
+        .read_byte_record(&mut headers)
+        .map_err(BatchError::Read)?
+    {
         return Err(BatchError::Empty);
     }
     let layout = resolve_layout(headers, options)?;
@@ -248,22 +257,53 @@ fn read_chunk<R: Read>(
 }
 
 fn score(classifier: &Classifier, layout: &Layout, row: &Row, min_confidence: f64) -> Outcome {
-    match row.fields.as_ref().map_err(Clone::clone).and_then(|f| text_of(layout, f)) {
+    match row
+        .fields
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|f| text_of(layout, f))
+    {
         Err(reason) => Outcome::Failed(reason),
         Ok((text, title)) => {
             let scored = match title {
-                Some(title) => fit::assess(classifier, title, &text, min_confidence)
-                    .map(|f| (f.prediction, Some((f.title.level, f.verdict)))),
+                Some(title) => classifier.classify_without_title(&text, title).map(|p| {
+                    let named = title_level(title);
+                    let verdict = fit::verdict(named, &p, min_confidence);
+                    (p, Some((named, verdict)))
+                }),
                 None => classifier.classify(&text).map(|p| (p, None)),
             };
             match scored {
                 Ok((p, fit)) => Outcome::Scored(p, fit),
-                Err(InputError::Blank | InputError::Empty) => Outcome::Failed("text is empty".into()),
+                Err(InputError::Blank | InputError::Empty) => {
+                    Outcome::Failed("text is empty".into())
+                }
                 Err(e) => Outcome::Failed(e.to_string()),
             }
         }
     }
 }
+
+/// The level a title names, cached per thread: exports repeat a few thousand titles over
+/// millions of rows, and parsing one runs a dozen regexes.
+fn title_level(title: &str) -> Option<Level> {
+    thread_local! {
+        static CACHE: RefCell<FxHashMap<Box<str>, Option<Level>>> = RefCell::default();
+    }
+    CACHE.with_borrow_mut(|cache| {
+        if let Some(&level) = cache.get(title) {
+            return level;
+        }
+        if cache.len() >= TITLE_CACHE_LIMIT {
+            cache.clear();
+        }
+        let level = crate::title::parse(title).level;
+        cache.insert(title.into(), level);
+        level
+    })
+}
+
+const TITLE_CACHE_LIMIT: usize = 50_000;
 
 /// The text to score (text columns joined by a blank line) and the title, if any.
 fn text_of<'r>(
@@ -336,7 +376,11 @@ fn write_chunk<W: Write>(
         }
         let empty = ByteRecord::new();
         let fields = row.fields.as_ref().unwrap_or(&empty);
-        sink.write(layout, fields, &results(outcome, options.evidence_terms, layout.title.is_some()))?;
+        sink.write(
+            layout,
+            fields,
+            &results(outcome, options.evidence_terms, layout.title.is_some()),
+        )?;
     }
     Ok(())
 }
@@ -382,7 +426,7 @@ fn evidence(p: &Prediction, n: usize) -> String {
 
 /// The output writer: CSV or JSON lines.
 enum Sink<W: Write> {
-    Csv(csv::Writer<W>, ByteRecord),
+    Csv(Box<csv::Writer<W>>, ByteRecord),
     Jsonl(std::io::BufWriter<W>, Vec<String>),
 }
 
@@ -393,7 +437,12 @@ impl<W: Write> Sink<W> {
             .iter()
             .map(|h| String::from_utf8_lossy(h).into_owned())
             .chain(RESULT_COLUMNS.iter().map(|s| s.to_string()))
-            .chain(layout.title.iter().flat_map(|_| FIT_COLUMNS.map(String::from)))
+            .chain(
+                layout
+                    .title
+                    .iter()
+                    .flat_map(|_| FIT_COLUMNS.map(String::from)),
+            )
             .collect();
         match format {
             Format::Csv => {
@@ -401,15 +450,23 @@ impl<W: Write> Sink<W> {
                     .buffer_capacity(1 << 16)
                     .from_writer(output);
                 w.write_record(&names).map_err(write_err)?;
-                Ok(Sink::Csv(w, ByteRecord::new()))
+                Ok(Sink::Csv(Box::new(w), ByteRecord::new()))
             }
-            Format::Jsonl => Ok(Sink::Jsonl(std::io::BufWriter::with_capacity(1 << 16, output), names)),
+            Format::Jsonl => Ok(Sink::Jsonl(
+                std::io::BufWriter::with_capacity(1 << 16, output),
+                names,
+            )),
         }
     }
 
     /// Writes one row: the input fields, padded or cut to the header's width so the output
     /// stays rectangular (the error column says when a record was short or long), then results.
-    fn write(&mut self, layout: &Layout, fields: &ByteRecord, results: &[String]) -> Result<(), BatchError> {
+    fn write(
+        &mut self,
+        layout: &Layout,
+        fields: &ByteRecord,
+        results: &[String],
+    ) -> Result<(), BatchError> {
         let width = layout.headers.len();
         let input = (0..width).map(|i| fields.get(i).unwrap_or_default());
         match self {
@@ -431,8 +488,10 @@ impl<W: Write> Sink<W> {
                 for (name, r) in names[width..].iter().zip(results) {
                     object.insert(name.clone(), result_json(name, r));
                 }
-                serde_json::to_writer(&mut *w, &object).map_err(|e| BatchError::Write(e.to_string()))?;
-                w.write_all(b"\n").map_err(|e| BatchError::Write(e.to_string()))
+                serde_json::to_writer(&mut *w, &object)
+                    .map_err(|e| BatchError::Write(e.to_string()))?;
+                w.write_all(b"\n")
+                    .map_err(|e| BatchError::Write(e.to_string()))
             }
         }
     }
@@ -475,7 +534,13 @@ mod tests {
 
     fn run_str(input: &str, options: &Options) -> (Result<Summary, BatchError>, String) {
         let mut out = Vec::new();
-        let r = run(&classifier(), input.as_bytes(), &mut out, options, |_, _| {});
+        let r = run(
+            &classifier(),
+            input.as_bytes(),
+            &mut out,
+            options,
+            |_, _| {},
+        );
         (r, String::from_utf8(out).unwrap())
     }
 
@@ -483,7 +548,11 @@ mod tests {
     fn every_record_gives_one_row_in_input_order_across_chunks() {
         let mut input = String::from("id,description\n");
         for i in 0..25 {
-            let text = if i % 7 == 3 { "" } else { "Report to the CEO and own the company-wide strategy" };
+            let text = if i % 7 == 3 {
+                ""
+            } else {
+                "Report to the CEO and own the company-wide strategy"
+            };
             input += &format!("{i},\"{text}\"\n");
         }
         let options = Options {

@@ -74,7 +74,11 @@ pub fn resolve<S: AsRef<str>>(
             .split(',')
             .map(|name| {
                 find(headers, &[name.trim()]).ok_or_else(|| {
-                    format!("no column named {:?}; the header has: {}", name.trim(), available())
+                    format!(
+                        "no column named {:?}; the header has: {}",
+                        name.trim(),
+                        available()
+                    )
                 })
             })
             .collect(),
@@ -89,16 +93,29 @@ mod tests {
     fn text_column_is_found_ignoring_case_bom_and_separators() {
         assert_eq!(find(&["id", "Job Description"], &TEXT_COLUMNS), Some(1));
         assert_eq!(find(&["\u{feff}Body", "x"], &TEXT_COLUMNS), Some(0));
-        assert_eq!(find(&["id", "summary", "description"], &TEXT_COLUMNS), Some(2));
+        assert_eq!(
+            find(&["id", "summary", "description"], &TEXT_COLUMNS),
+            Some(2)
+        );
         assert_eq!(find(&["id", "notes"], &TEXT_COLUMNS), None);
     }
 
     #[test]
     fn named_columns_resolve_in_the_given_order_and_missing_ones_are_named() {
         let h = ["id", "requirements", "description"];
-        assert_eq!(resolve(&h, Some("description, requirements"), &[], "text"), Ok(vec![2, 1]));
+        assert_eq!(
+            resolve(&h, Some("description, requirements"), &[], "text"),
+            Ok(vec![2, 1])
+        );
         let err = resolve(&h, Some("body"), &[], "text").unwrap_err();
-        assert!(err.contains("\"body\"") && err.contains("requirements"), "{err}");
-        assert!(resolve(&h, None, &TITLE_COLUMNS, "title").unwrap_err().contains("no title column"));
+        assert!(
+            err.contains("\"body\"") && err.contains("requirements"),
+            "{err}"
+        );
+        assert!(
+            resolve(&h, None, &TITLE_COLUMNS, "title")
+                .unwrap_err()
+                .contains("no title column")
+        );
     }
 }

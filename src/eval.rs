@@ -164,7 +164,10 @@ pub fn cross_validate(
         let (test, train_rows): (Vec<usize>, Vec<usize>) =
             (0..postings.len()).partition(|&i| folds[i] == fold);
         on_fold(fold, &train_rows, &test);
-        let examples: Vec<Example> = train_rows.iter().map(|&i| postings[i].example(mask)).collect();
+        let examples: Vec<Example> = train_rows
+            .iter()
+            .map(|&i| postings[i].example(mask))
+            .collect();
         let provenance = Provenance {
             name: format!("cv fold {fold}"),
             trained_on: vec![],
@@ -215,13 +218,25 @@ mod tests {
     #[test]
     fn folds_are_stratified_and_reproducible() {
         let levels: Vec<Level> = (0..50)
-            .map(|i| if i < 10 { Head } else if i < 45 { Director } else { Vp })
+            .map(|i| {
+                if i < 10 {
+                    Head
+                } else if i < 45 {
+                    Director
+                } else {
+                    Vp
+                }
+            })
             .collect();
         let folds = stratified_folds(&levels, 5, 7);
         assert_eq!(folds, stratified_folds(&levels, 5, 7));
         for f in 0..5 {
-            let heads = (0..50).filter(|&i| folds[i] == f && levels[i] == Head).count();
-            let vps = (0..50).filter(|&i| folds[i] == f && levels[i] == Vp).count();
+            let heads = (0..50)
+                .filter(|&i| folds[i] == f && levels[i] == Head)
+                .count();
+            let vps = (0..50)
+                .filter(|&i| folds[i] == f && levels[i] == Vp)
+                .count();
             assert_eq!((heads, vps), (2, 1));
         }
     }

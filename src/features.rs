@@ -13,7 +13,9 @@ use thread_local::ThreadLocal;
 /// Stems that name a level. They never become learned features: most postings name their own
 /// level ("the Director will..."), which says nothing about what the job is. Mentions of other
 /// roles ("reports to the VP") are read by cues instead.
-pub const LEVEL_STEMS: [&str; 8] = ["avp", "director", "evp", "head", "presid", "svp", "vice", "vp"];
+pub const LEVEL_STEMS: [&str; 8] = [
+    "avp", "director", "evp", "head", "presid", "svp", "vice", "vp",
+];
 
 /// True for a stem that names a level; see [`LEVEL_STEMS`].
 pub fn is_level_stem(stem: &str) -> bool {
@@ -183,7 +185,10 @@ impl Vocabulary {
         for (i, (pattern, _)) in cues.iter().enumerate() {
             match &pattern.elements[0] {
                 Element::Stems { optional: true, .. } => {
-                    return Err(format!("cue {:?} starts with an optional word", pattern.source));
+                    return Err(format!(
+                        "cue {:?} starts with an optional word",
+                        pattern.source
+                    ));
                 }
                 Element::Stems { ids, .. } => {
                     for &id in ids {
@@ -289,15 +294,16 @@ impl Vocabulary {
         }
         let mut prev = UNKNOWN;
         for (i, w) in stream.iter().enumerate() {
-            if let Some(&fid) = self.unigram.get(w.stem as usize) {
-                if fid != NO_FEATURE {
-                    add(fid);
-                }
+            if let Some(&fid) = self.unigram.get(w.stem as usize)
+                && fid != NO_FEATURE
+            {
+                add(fid);
             }
-            if prev < NUMBER && w.stem < NUMBER {
-                if let Some(&fid) = self.bigram.get(&(prev, w.stem)) {
-                    add(fid);
-                }
+            if prev < NUMBER
+                && w.stem < NUMBER
+                && let Some(&fid) = self.bigram.get(&(prev, w.stem))
+            {
+                add(fid);
             }
             prev = w.stem;
             let starting: &[usize] = match w.stem {
@@ -346,7 +352,9 @@ fn matches_at(elements: &[Element], words: &[Word]) -> bool {
         return true;
     };
     match first {
-        Element::Gap(n) => (0..=*n).any(|skip| skip <= words.len() && matches_at(rest, &words[skip..])),
+        Element::Gap(n) => {
+            (0..=*n).any(|skip| skip <= words.len() && matches_at(rest, &words[skip..]))
+        }
         Element::Stems { ids, optional } => {
             let here = words
                 .first()
@@ -421,7 +429,10 @@ mod tests {
     fn named(v: &Vocabulary, counts: &Counts) -> Vec<(String, u32)> {
         let mut counts = counts.clone();
         counts.sort_unstable();
-        counts.iter().map(|&(id, n)| (v.key(id).to_string(), n)).collect()
+        counts
+            .iter()
+            .map(|&(id, n)| (v.key(id).to_string(), n))
+            .collect()
     }
 
     #[test]
@@ -430,7 +441,12 @@ mod tests {
         let c = v.count("Managing the day-to-day operations; manages ops.");
         assert_eq!(
             named(&v, &c),
-            [("manag".into(), 2), ("oper".into(), 1), ("day".into(), 2), ("day day".into(), 1)]
+            [
+                ("manag".into(), 2),
+                ("oper".into(), 1),
+                ("day".into(), 2),
+                ("day day".into(), 1)
+            ]
         );
     }
 
@@ -439,7 +455,10 @@ mod tests {
         let v = vocab(&[], &[("ceo", "reports to * ceo|coo")]);
         assert_eq!(v.count("This role reports directly to the COO.").len(), 1);
         assert_eq!(v.count("Reporting to our CEO").len(), 1);
-        assert!(v.count("reports to the head of sales, not the CEO").is_empty());
+        assert!(
+            v.count("reports to the head of sales, not the CEO")
+                .is_empty()
+        );
     }
 
     #[test]
@@ -453,7 +472,10 @@ mod tests {
     #[test]
     fn number_cues_check_the_value() {
         let v = vocab(&[], &[("senior", "#10+ years"), ("mid", "#3-5 years")]);
-        assert_eq!(named(&v, &v.count("12+ years of experience")), [("cue:senior".into(), 1)]);
+        assert_eq!(
+            named(&v, &v.count("12+ years of experience")),
+            [("cue:senior".into(), 1)]
+        );
         assert_eq!(named(&v, &v.count("4 years")), [("cue:mid".into(), 1)]);
         assert!(v.count("2 years").is_empty());
     }
@@ -463,7 +485,10 @@ mod tests {
         let v = vocab(&["internationalis", "équip"], &[]);
         let text = "Internationalisation INTERNATIONALISATION équipe Équipe";
         for _ in 0..2 {
-            assert_eq!(named(&v, &v.count(text)), [("internationalis".into(), 2), ("équip".into(), 2)]);
+            assert_eq!(
+                named(&v, &v.count(text)),
+                [("internationalis".into(), 2), ("équip".into(), 2)]
+            );
         }
     }
 
@@ -475,9 +500,13 @@ mod tests {
 
     #[test]
     fn bad_patterns_are_rejected() {
-        let p: FxHashMap<String, String> = [("x".to_string(), "* ceo".to_string())].into_iter().collect();
+        let p: FxHashMap<String, String> = [("x".to_string(), "* ceo".to_string())]
+            .into_iter()
+            .collect();
         assert!(Vocabulary::new(vec![FeatureKey::Cue("x".into())], &p).is_err());
-        let p: FxHashMap<String, String> = [("x".to_string(), "#ten+ years".to_string())].into_iter().collect();
+        let p: FxHashMap<String, String> = [("x".to_string(), "#ten+ years".to_string())]
+            .into_iter()
+            .collect();
         assert!(Vocabulary::new(vec![FeatureKey::Cue("x".into())], &p).is_err());
         assert!(Vocabulary::new(vec![FeatureKey::Cue("y".into())], &p).is_err());
     }

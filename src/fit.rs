@@ -2,6 +2,7 @@
 
 use crate::classify::{Classifier, Prediction};
 use crate::error::InputError;
+use crate::level::Level;
 use crate::title::{self, ParsedTitle};
 use std::fmt;
 
@@ -68,18 +69,23 @@ pub fn assess(
 ) -> Result<Fit, InputError> {
     let parsed = title::parse(title);
     let prediction = classifier.classify_without_title(description, title)?;
-    let verdict = match parsed.level {
-        None => Verdict::TitleNotALevel,
-        Some(_) if prediction.confidence < min_confidence => Verdict::Uncertain,
-        Some(named) if named > prediction.level => Verdict::OverTitled,
-        Some(named) if named < prediction.level => Verdict::UnderTitled,
-        Some(_) => Verdict::Fits,
-    };
+    let verdict = verdict(parsed.level, &prediction, min_confidence);
     Ok(Fit {
         title: parsed,
         prediction,
         verdict,
     })
+}
+
+/// The verdict for a title naming `named` and a description scored as `prediction`.
+pub fn verdict(named: Option<Level>, prediction: &Prediction, min_confidence: f64) -> Verdict {
+    match named {
+        None => Verdict::TitleNotALevel,
+        Some(_) if prediction.confidence < min_confidence => Verdict::Uncertain,
+        Some(named) if named > prediction.level => Verdict::OverTitled,
+        Some(named) if named < prediction.level => Verdict::UnderTitled,
+        Some(_) => Verdict::Fits,
+    }
 }
 
 #[cfg(test)]
@@ -97,7 +103,10 @@ mod tests {
         assert_eq!(assess("Director of Operations"), Verdict::OverTitled);
         assert_eq!(assess("VP, Operations"), Verdict::OverTitled);
         assert_eq!(assess("Managing Director"), Verdict::TitleNotALevel);
-        assert_eq!(assess_with(&c, "Head of Operations", head_text, 0.99), Verdict::Uncertain);
+        assert_eq!(
+            assess_with(&c, "Head of Operations", head_text, 0.99),
+            Verdict::Uncertain
+        );
     }
 
     fn assess_with(c: &Classifier, t: &str, text: &str, min: f64) -> Verdict {
@@ -107,9 +116,15 @@ mod tests {
     #[test]
     fn the_titles_own_words_are_not_evidence() {
         let c = Classifier::new(builtin::model("articles").unwrap());
-        let text = "The Director of Operations sets the overall operational direction and strategy.";
+        let text =
+            "The Director of Operations sets the overall operational direction and strategy.";
         let f = assess(&c, "Director of Operations", text, 0.0).unwrap();
-        assert!(f.prediction.evidence.iter().all(|e| !e.term.contains("director")));
+        assert!(
+            f.prediction
+                .evidence
+                .iter()
+                .all(|e| !e.term.contains("director"))
+        );
         assert_eq!(Verdict::UnderTitled.to_string(), "under-titled");
     }
 }

@@ -61,15 +61,16 @@ pub fn read(data: &[u8], columns: &Columns<'_>, needs_title: bool) -> Result<Lab
         .iter()
         .map(|h| String::from_utf8_lossy(h).into_owned())
         .collect();
-    let level_col =
-        columns::resolve(&headers, columns.level, &columns::LEVEL_COLUMNS, "level").map_err(Error::Csv)?;
-    let text_cols =
-        columns::resolve(&headers, columns.text, &columns::TEXT_COLUMNS, "text").map_err(Error::Csv)?;
-    let title_col = match columns::resolve(&headers, columns.title, &columns::TITLE_COLUMNS, "title") {
-        Ok(c) => Some(c[0]),
-        Err(e) if needs_title || columns.title.is_some() => return Err(Error::Csv(e)),
-        Err(_) => None,
-    };
+    let level_col = columns::resolve(&headers, columns.level, &columns::LEVEL_COLUMNS, "level")
+        .map_err(Error::Csv)?;
+    let text_cols = columns::resolve(&headers, columns.text, &columns::TEXT_COLUMNS, "text")
+        .map_err(Error::Csv)?;
+    let title_col =
+        match columns::resolve(&headers, columns.title, &columns::TITLE_COLUMNS, "title") {
+            Ok(c) => Some(c[0]),
+            Err(e) if needs_title || columns.title.is_some() => return Err(Error::Csv(e)),
+            Err(_) => None,
+        };
     let mut out = Labelled::default();
     for (i, row) in reader.byte_records().enumerate() {
         let record = i as u64 + 1;
@@ -88,7 +89,8 @@ pub fn read(data: &[u8], columns: &Columns<'_>, needs_title: bool) -> Result<Lab
                 .map_err(|e| e.to_string())?;
             let mut text = String::new();
             for &c in &text_cols {
-                let part = field(c).map_err(|e| format!("text is not valid UTF-8 at byte {}", e.valid_up_to()))?;
+                let part = field(c)
+                    .map_err(|e| format!("text is not valid UTF-8 at byte {}", e.valid_up_to()))?;
                 if !text.is_empty() {
                     text.push_str("\n\n");
                 }
@@ -96,7 +98,11 @@ pub fn read(data: &[u8], columns: &Columns<'_>, needs_title: bool) -> Result<Lab
             }
             text::check_not_blank(&text).map_err(|e| e.to_string())?;
             let title = title_col
-                .map(|c| field(c).map(str::to_string).map_err(|_| "title is not UTF-8".to_string()))
+                .map(|c| {
+                    field(c)
+                        .map(str::to_string)
+                        .map_err(|_| "title is not UTF-8".to_string())
+                })
                 .transpose()?;
             Ok(Posting {
                 record,

@@ -178,11 +178,7 @@ impl Model {
                 }
             })
             .collect();
-        let norm = values
-            .iter()
-            .map(|v| v.value * v.value)
-            .sum::<f32>()
-            .sqrt();
+        let norm = values.iter().map(|v| v.value * v.value).sum::<f32>().sqrt();
         if norm > 0.0 {
             for v in values.iter_mut() {
                 v.value /= norm;
@@ -287,6 +283,8 @@ mod tests {
     #[test]
     fn malformed_model_files_are_errors_not_panics() {
         assert!(Model::from_json("{").is_err());
-        assert!(Model::from_json(&tiny().to_json().replace("\"format\":1", "\"format\":9")).is_err());
+        assert!(
+            Model::from_json(&tiny().to_json().replace("\"format\":1", "\"format\":9")).is_err()
+        );
     }
 }

@@ -64,7 +64,9 @@ pub fn strip_html(text: &str) -> Cow<'_, str> {
                 rest = &after[close + 1..];
                 // Skip the body of <script> and <style>: code, not prose.
                 for raw in ["script", "style"] {
-                    if name.len() >= raw.len() && name[..raw.len()].eq_ignore_ascii_case(raw.as_bytes()) {
+                    if name.len() >= raw.len()
+                        && name[..raw.len()].eq_ignore_ascii_case(raw.as_bytes())
+                    {
                         rest = skip_to_closing(rest, raw);
                     }
                 }
@@ -89,7 +91,9 @@ fn has_entity(text: &str) -> bool {
     let bytes = text.as_bytes();
     memchr::memchr_iter(b'&', bytes).any(|at| {
         let rest = &bytes[at + 1..bytes.len().min(at + 12)];
-        rest.first().is_some_and(|&b| b.is_ascii_alphabetic() || b == b'#') && rest.contains(&b';')
+        rest.first()
+            .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'#')
+            && rest.contains(&b';')
     })
 }
 
@@ -135,11 +139,9 @@ impl Token<'_> {
     /// The value of an all-digit token ("10" in "10+ years"), saturating on overflow.
     pub fn number(&self) -> Option<u32> {
         if self.ascii && self.text.bytes().all(|b| b.is_ascii_digit()) {
-            Some(
-                self.text
-                    .bytes()
-                    .fold(0u32, |n, b| n.saturating_mul(10).saturating_add(u32::from(b - b'0'))),
-            )
+            Some(self.text.bytes().fold(0u32, |n, b| {
+                n.saturating_mul(10).saturating_add(u32::from(b - b'0'))
+            }))
         } else {
             None
         }
@@ -223,23 +225,185 @@ pub fn lowercase_into(token: Token<'_>, buf: &mut String) {
 /// English stop words: the Snowball list (as shipped by NLTK), sorted for binary search.
 /// Level words such as "head" or "director" are deliberately not here.
 const STOP_WORDS: [&str; 179] = [
-    "a", "about", "above", "after", "again", "against", "ain", "all", "am", "an", "and", "any",
-    "are", "aren", "aren't", "as", "at", "be", "because", "been", "before", "being", "below",
-    "between", "both", "but", "by", "can", "couldn", "couldn't", "d", "did", "didn", "didn't",
-    "do", "does", "doesn", "doesn't", "doing", "don", "don't", "down", "during", "each", "few",
-    "for", "from", "further", "had", "hadn", "hadn't", "has", "hasn", "hasn't", "have", "haven",
-    "haven't", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how",
-    "i", "if", "in", "into", "is", "isn", "isn't", "it", "it's", "its", "itself", "just", "ll",
-    "m", "ma", "me", "mightn", "mightn't", "more", "most", "mustn", "mustn't", "my", "myself",
-    "needn", "needn't", "no", "nor", "not", "now", "o", "of", "off", "on", "once", "only", "or",
-    "other", "our", "ours", "ourselves", "out", "over", "own", "re", "s", "same", "shan",
-    "shan't", "she", "she's", "should", "should've", "shouldn", "shouldn't", "so", "some",
-    "such", "t", "than", "that", "that'll", "the", "their", "theirs", "them", "themselves",
-    "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until",
-    "up", "ve", "very", "was", "wasn", "wasn't", "we", "were", "weren", "weren't", "what",
-    "when", "where", "which", "while", "who", "whom", "why", "will", "with", "won", "won't",
-    "wouldn", "wouldn't", "y", "you", "you'd", "you'll", "you're", "you've", "your", "yours",
-    "yourself", "yourselves",
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "ain",
+    "all",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "aren",
+    "aren't",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "couldn",
+    "couldn't",
+    "d",
+    "did",
+    "didn",
+    "didn't",
+    "do",
+    "does",
+    "doesn",
+    "doesn't",
+    "doing",
+    "don",
+    "don't",
+    "down",
+    "during",
+    "each",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "hadn",
+    "hadn't",
+    "has",
+    "hasn",
+    "hasn't",
+    "have",
+    "haven",
+    "haven't",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "isn",
+    "isn't",
+    "it",
+    "it's",
+    "its",
+    "itself",
+    "just",
+    "ll",
+    "m",
+    "ma",
+    "me",
+    "mightn",
+    "mightn't",
+    "more",
+    "most",
+    "mustn",
+    "mustn't",
+    "my",
+    "myself",
+    "needn",
+    "needn't",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "o",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "re",
+    "s",
+    "same",
+    "shan",
+    "shan't",
+    "she",
+    "she's",
+    "should",
+    "should've",
+    "shouldn",
+    "shouldn't",
+    "so",
+    "some",
+    "such",
+    "t",
+    "than",
+    "that",
+    "that'll",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "ve",
+    "very",
+    "was",
+    "wasn",
+    "wasn't",
+    "we",
+    "were",
+    "weren",
+    "weren't",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "won",
+    "won't",
+    "wouldn",
+    "wouldn't",
+    "y",
+    "you",
+    "you'd",
+    "you'll",
+    "you're",
+    "you've",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
 ];
 
 /// True for an English stop word; `word` must already be lower-case.
@@ -252,7 +416,9 @@ pub struct Stemmer(rust_stemmers::Stemmer);
 
 impl Default for Stemmer {
     fn default() -> Self {
-        Stemmer(rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English))
+        Stemmer(rust_stemmers::Stemmer::create(
+            rust_stemmers::Algorithm::English,
+        ))
     }
 }
 
@@ -308,8 +474,14 @@ mod tests {
 
     #[test]
     fn tokenizer_splits_on_punctuation_and_keeps_unicode_letters() {
-        assert_eq!(words("Day-to-day ops, P&L!"), ["Day", "to", "day", "ops", "P", "L"]);
-        assert_eq!(words("Gérer l'équipe — 10+ ans"), ["Gérer", "l", "équipe", "10", "ans"]);
+        assert_eq!(
+            words("Day-to-day ops, P&L!"),
+            ["Day", "to", "day", "ops", "P", "L"]
+        );
+        assert_eq!(
+            words("Gérer l'équipe — 10+ ans"),
+            ["Gérer", "l", "équipe", "10", "ans"]
+        );
         assert_eq!(words("  \n\t "), Vec::<&str>::new());
         assert!(!tokens("équipe").next().is_some_and(|t| t.ascii));
     }
@@ -326,7 +498,9 @@ mod tests {
 
     #[test]
     fn numbers_are_read_as_values() {
-        let nums: Vec<_> = tokens("10+ years, 3rd, 99999999999").map(|t| t.number()).collect();
+        let nums: Vec<_> = tokens("10+ years, 3rd, 99999999999")
+            .map(|t| t.number())
+            .collect();
         assert_eq!(nums, [Some(10), None, None, Some(u32::MAX)]);
     }
 
@@ -340,14 +514,26 @@ mod tests {
     #[test]
     fn html_tags_and_entities_are_stripped() {
         assert_eq!(strip_html("plain text"), Cow::Borrowed("plain text"));
-        assert!(matches!(strip_html("P&L and R & D; AT&T"), Cow::Borrowed(_)));
-        assert_eq!(strip_html("Fish &amp; chips &#38; peas"), "Fish & chips & peas");
+        assert!(matches!(
+            strip_html("P&L and R & D; AT&T"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            strip_html("Fish &amp; chips &#38; peas"),
+            "Fish & chips & peas"
+        );
         let s = strip_html("<p>Lead&nbsp;the <b>team</b></p><li>P&amp;L</li>");
-        assert_eq!(s.split_whitespace().collect::<Vec<_>>(), ["Lead", "the", "team", "P&L"]);
+        assert_eq!(
+            s.split_whitespace().collect::<Vec<_>>(),
+            ["Lead", "the", "team", "P&L"]
+        );
         assert_eq!(strip_html("<style>p{x}</style>ok").trim(), "ok");
         assert_eq!(strip_html("a < 5 years"), "a < 5 years");
         assert_eq!(strip_html("<SCRIPT>x()</Script>y").trim(), "y");
-        assert_eq!(strip_html("<unclosed tag and text").as_ref(), "<unclosed tag and text");
+        assert_eq!(
+            strip_html("<unclosed tag and text").as_ref(),
+            "<unclosed tag and text"
+        );
     }
 
     #[test]
@@ -355,7 +541,10 @@ mod tests {
         assert_eq!(decode(b""), Err(InputError::Empty));
         assert_eq!(decode(b" \n\t"), Err(InputError::Blank));
         assert_eq!(decode(b"ab\0c"), Err(InputError::Binary { offset: 2 }));
-        assert_eq!(decode(b"ok \xff"), Err(InputError::InvalidUtf8 { offset: 3 }));
+        assert_eq!(
+            decode(b"ok \xff"),
+            Err(InputError::InvalidUtf8 { offset: 3 })
+        );
         assert_eq!(decode("Lead ops".as_bytes()), Ok("Lead ops"));
     }
 
@@ -402,25 +591,20 @@ pub fn mask_title<'a>(text: &'a str, title: &str) -> Cow<'a, str> {
     if cuts.is_empty() {
         return Cow::Borrowed(text);
     }
-    let mut cut = vec![false; text.len()];
-    for (start, end) in cuts {
-        cut[start..end].iter_mut().for_each(|c| *c = true);
-    }
     // ASCII lower-casing keeps byte offsets, and a valid UTF-8 needle matches on character
-    // boundaries, so cut ranges never split a character.
+    // boundaries, so the cuts fall between characters of `text` too. Overlapping cuts (the
+    // title and its core) are merged; each becomes one space.
+    cuts.sort_unstable();
     let mut out = String::with_capacity(text.len());
-    let mut last_cut = false;
-    for (i, ch) in text.char_indices() {
-        if cut[i] {
-            if !last_cut {
-                out.push(' ');
-            }
-            last_cut = true;
-        } else {
-            out.push(ch);
-            last_cut = false;
+    let mut kept_from = 0;
+    for (start, end) in cuts {
+        if start >= kept_from {
+            out.push_str(&text[kept_from..start]);
+            out.push(' ');
         }
+        kept_from = kept_from.max(end);
     }
+    out.push_str(&text[kept_from..]);
     Cow::Owned(out)
 }
 
@@ -431,9 +615,16 @@ fn names_the_manager(before: &str) -> bool {
     let tail = String::from_utf8_lossy(tail);
     let words: Vec<&str> = tail.split_whitespace().rev().take(4).collect();
     // Backwards: "to" (after an optional article), then "report..." within two words.
-    let skip = usize::from(matches!(words.first(), Some(&("the" | "our" | "a" | "your"))));
+    let skip = usize::from(matches!(
+        words.first(),
+        Some(&("the" | "our" | "a" | "your"))
+    ));
     words.get(skip) == Some(&"to")
-        && words.iter().skip(skip + 1).take(2).any(|w| w.starts_with("report"))
+        && words
+            .iter()
+            .skip(skip + 1)
+            .take(2)
+            .any(|w| w.starts_with("report"))
 }
 
 #[cfg(test)]
@@ -442,7 +633,8 @@ mod mask_tests {
 
     #[test]
     fn mask_removes_title_and_its_core_ignoring_case() {
-        let t = "As DIRECTOR OF OPERATIONS you will report to the VP. Director of Operations - Remote.";
+        let t =
+            "As DIRECTOR OF OPERATIONS you will report to the VP. Director of Operations - Remote.";
         let m = mask_title(t, "Director of Operations - Remote (US)");
         assert!(!m.to_lowercase().contains("director"), "{m}");
         assert!(m.contains("report to the VP"));
@@ -452,13 +644,24 @@ mod mask_tests {
     fn mask_keeps_the_title_when_it_names_the_manager() {
         let t = "You report to the Director of Operations. Reporting directly to the director of operations, you";
         assert_eq!(mask_title(t, "Director of Operations"), t);
-        assert!(!mask_title("As Director of Operations", "Director of Operations").contains("Director"));
+        assert!(
+            !mask_title("As Director of Operations", "Director of Operations").contains("Director")
+        );
     }
 
     #[test]
     fn mask_leaves_text_without_the_title_untouched() {
-        assert!(matches!(mask_title("Run the shift", "VP, Sales"), Cow::Borrowed(_)));
-        assert!(matches!(mask_title("Run the shift", "  "), Cow::Borrowed(_)));
-        assert_eq!(mask_title("Équipe: Head of Ops!", "head of ops"), "Équipe:  !");
+        assert!(matches!(
+            mask_title("Run the shift", "VP, Sales"),
+            Cow::Borrowed(_)
+        ));
+        assert!(matches!(
+            mask_title("Run the shift", "  "),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            mask_title("Équipe: Head of Ops!", "head of ops"),
+            "Équipe:  !"
+        );
     }
 }

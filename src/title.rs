@@ -31,26 +31,46 @@ pub struct ParsedTitle {
 /// Patterns for titles that name no management level, with the reason given to the user.
 /// Checked before the level patterns, in order.
 pub const NOT_A_LEVEL: &[(&str, &str)] = &[
-    (r"\b(intern|internship|trainee|apprentice|student|volunteer|graduate scheme)\b",
-        "a trainee or volunteer post, not a management level"),
-    (r"\b(assistant|secretary|ea|pa|coordinator|chief of staff|associate)\b.*\b(to|supporting|reporting to)\b.*\b(vp|vice president|director|head|ceo|coo|cfo|president|chief|executive)",
-        "supports a leader; the level named is the leader's, not this post's"),
-    (r"\b(avp|assistant vice president|associate vice president)\b",
-        "AVP is ambiguous: a banking officer grade below director in many firms, a senior post in universities"),
-    (r"\b(assistant|deputy|vice|sub)[ -]?(director|head)\b|\b(assistant|deputy) (regional |executive )?director\b",
-        "assistant or deputy: a tier below the level named"),
-    (r"\b(ceo|coo|cfo|cto|cio|cmo|cro|cpo|chro|chief (?:executive|operating|financial|technology|information|marketing|revenue|product|people|commercial|data|digital|strategy|growth|customer|business)(?: officer)?)\b|(^|[^e] )president\b",
-        "names a C-level post or a president, above the three levels"),
-    (r"\b(managing|executive|non[- ]executive|board|company|statutory) directors?\b|\bdirector[- ]general\b|\bboard of directors\b|\bdirector ?/ ?owner\b|\bdirector of (photography|music|worship|youth|athletics|choral|bands|ministries|first impressions)\b",
-        "a company officer or board post (managing/executive/board director), not a management level in operations"),
-    (r"\b(art|creative|music|casting|film|photography|technical|camp|activity|activities|recreation|fitness|aquatics|athletic|athletics|spa|youth|worship|site|center|centre|preschool|daycare|childcare|store|funeral|medical|clinical|program|programme|stage|theatre|theater|shift|resident|residence|residential|hall|dietary|field|race|game|animation|audio|sound|video|salon|dance|drama|sports|coaching|wellness|enrichment|school|lab|laboratory) directors?\b",
-        "a craft or front-line director (art, creative, medical, funeral...), not a management level"),
-    (r"\b(senior )?manager ?(/|or) ?director\b|\bdirector ?(/|or) ?(senior )?manager\b",
-        "offers manager as an alternative: the level is open"),
-    (r"\bhead (chef|cook|coach|teacher|waiter|waitress|gardener|housekeeper|nurse|porter|lifeguard|baker|bartender|brewer|groundsman|greenkeeper|custodian|caretaker|butler|cashier|server|of household|of year|of house|of school|of sixth form|of department|of faculty|of key stage|of kitchen|of care|start)\b",
-        "a head chef, teacher, coach or school post: head of a craft, not of a function"),
-    (r"^head of (maths|mathematics|english|science|music|art|drama|history|geography|physics|chemistry|biology|pe|physical education|languages|mfl|french|spanish|german|computing|ict|re|religious education|design technology|dt)\b",
-        "a school subject head, not a management level"),
+    (
+        r"\b(intern|internship|trainee|apprentice|student|volunteer|graduate scheme)\b",
+        "a trainee or volunteer post, not a management level",
+    ),
+    (
+        r"\b(assistant|secretary|ea|pa|coordinator|chief of staff|associate)\b.*\b(to|supporting|reporting to)\b.*\b(vp|vice president|director|head|ceo|coo|cfo|president|chief|executive)",
+        "supports a leader; the level named is the leader's, not this post's",
+    ),
+    (
+        r"\b(avp|assistant vice president|associate vice president)\b",
+        "AVP is ambiguous: a banking officer grade below director in many firms, a senior post in universities",
+    ),
+    (
+        r"\b(assistant|deputy|vice|sub)[ -]?(director|head)\b|\b(assistant|deputy) (regional |executive )?director\b",
+        "assistant or deputy: a tier below the level named",
+    ),
+    (
+        r"\b(ceo|coo|cfo|cto|cio|cmo|cro|cpo|chro|chief (?:executive|operating|financial|technology|information|marketing|revenue|product|people|commercial|data|digital|strategy|growth|customer|business)(?: officer)?)\b|(^|[^e] )president\b",
+        "names a C-level post or a president, above the three levels",
+    ),
+    (
+        r"\b(managing|executive|non[- ]executive|board|company|statutory) directors?\b|\bdirector[- ]general\b|\bboard of directors\b|\bdirector ?/ ?owner\b|\bdirector of (photography|music|worship|youth|athletics|choral|bands|ministries|first impressions)\b",
+        "a company officer or board post (managing/executive/board director), not a management level in operations",
+    ),
+    (
+        r"\b(art|creative|music|casting|film|photography|technical|camp|activity|activities|recreation|fitness|aquatics|athletic|athletics|spa|youth|worship|site|center|centre|preschool|daycare|childcare|store|funeral|medical|clinical|program|programme|stage|theatre|theater|shift|resident|residence|residential|hall|dietary|field|race|game|animation|audio|sound|video|salon|dance|drama|sports|coaching|wellness|enrichment|school|lab|laboratory) directors?\b",
+        "a craft or front-line director (art, creative, medical, funeral...), not a management level",
+    ),
+    (
+        r"\b(senior )?manager ?(/|or) ?director\b|\bdirector ?(/|or) ?(senior )?manager\b",
+        "offers manager as an alternative: the level is open",
+    ),
+    (
+        r"\bhead (chef|cook|coach|teacher|waiter|waitress|gardener|housekeeper|nurse|porter|lifeguard|baker|bartender|brewer|groundsman|greenkeeper|custodian|caretaker|butler|cashier|server|of household|of year|of house|of school|of sixth form|of department|of faculty|of key stage|of kitchen|of care|start)\b",
+        "a head chef, teacher, coach or school post: head of a craft, not of a function",
+    ),
+    (
+        r"^head of (maths|mathematics|english|science|music|art|drama|history|geography|physics|chemistry|biology|pe|physical education|languages|mfl|french|spanish|german|computing|ict|re|religious education|design technology|dt)\b",
+        "a school subject head, not a management level",
+    ),
 ];
 
 /// Individual-contributor or front-line role nouns. A director/VP/head title that also names
@@ -60,10 +80,17 @@ const ROLE_NOUNS: &str = r"\b(engineer|developer|analyst|scientist|specialist|co
 
 /// The level patterns, highest first: a title naming a VP is vp even if "director" follows.
 pub const LEVELS: &[(Level, &str, &str)] = &[
-    (Level::Vp, r"\b(vp|svp|evp|vice president|vice presidents)\b", "names a vice president: VP, SVP, EVP or Vice President"),
+    (
+        Level::Vp,
+        r"\b(vp|svp|evp|vice president|vice presidents)\b",
+        "names a vice president: VP, SVP, EVP or Vice President",
+    ),
     (Level::Director, r"\bdirectors?\b", "names a director"),
-    (Level::Head, r"^(global |regional |interim |acting |group |country )*head( of\b| ?[-,:|])|\b(operations|business|sales|country|department|division|unit|function|team|marketing|product|engineering|finance|hr|technology|it|data|regional|cluster|zonal|branch|category) head\b",
-        "names a head: Head of X or X Head"),
+    (
+        Level::Head,
+        r"^(global |regional |interim |acting |group |country )*head( of\b| ?[-,:|])|\b(operations|business|sales|country|department|division|unit|function|team|marketing|product|engineering|finance|hr|technology|it|data|regional|cluster|zonal|branch|category) head\b",
+        "names a head: Head of X or X Head",
+    ),
 ];
 
 /// Words that make an operations manager/lead title a front-line or non-management post.
@@ -76,39 +103,93 @@ const OPS_FRONTLINE: &str = r"\b(store|shift|warehouse|floor|night|restaurant|ki
 const OPS_MANAGER: &[(&str, bool)] = &[
     // A: "Senior Clinical Operations Manager", "Strategy and Operations Lead", with up to three
     // trailing qualifier words ("Operations Manager West Yorkshire")
-    (r"^(senior )?([\w-]+[ &/]+){0,4}operations?( (and|&) (strategy|planning|administration|finance|growth|training))? (manager|lead)( [\w-]+){0,3}$", false),
+    (
+        r"^(senior )?([\w-]+[ &/]+){0,4}operations?( (and|&) (strategy|planning|administration|finance|growth|training))? (manager|lead)( [\w-]+){0,3}$",
+        false,
+    ),
     // B: "Manager, Conference Operations", "Senior Manager - Treasury Operations"
-    (r"^(senior )?manager( ?[,:-] ?| of | )([\w-]+ ){0,3}operations?$", true),
+    (
+        r"^(senior )?manager( ?[,:-] ?| of | )([\w-]+ ){0,3}operations?$",
+        true,
+    ),
 ];
 
 /// Function words, checked left to right in the title; the first found names the function.
 /// Operations and elections win wherever they appear ([`PRIORITY_FUNCTIONS`]), as in the
 /// corpus labels.
 const FUNCTIONS: &[(&str, &str)] = &[
-    ("engineering", r"\b(engineering|software|platform|devops|mlops|broadcast|web|website)\b"),
-    ("it", r"\b(it|information technology|information services|information security|is|infrastructure|technology|systems|network|cloud)\b"),
-    ("data", r"\b(data|analytics|science|insights?|business intelligence|bi|machine learning|ai)\b"),
+    (
+        "engineering",
+        r"\b(engineering|software|platform|devops|mlops|broadcast|web|website)\b",
+    ),
+    (
+        "it",
+        r"\b(it|information technology|information services|information security|is|infrastructure|technology|systems|network|cloud)\b",
+    ),
+    (
+        "data",
+        r"\b(data|analytics|science|insights?|business intelligence|bi|machine learning|ai)\b",
+    ),
     ("product", r"\b(product|products)\b"),
-    ("marketing", r"\b(marketing|brand|communications|content|demand generation|growth|digital|outreach|creative|media|pr|public relations)\b"),
-    ("sales", r"\b(sales|business development|accounts?|partners?|partnerships?|commercial|go-to-market|origination)\b"),
-    ("finance", r"\b(finance|financial|accounting|treasury|payroll|investments?|tax|audit|fp&a|revenue|reimbursement)\b"),
-    ("hr", r"\b(hr|human resources|people|talent|recruiting|recruitment|training)\b"),
-    ("legal", r"\b(legal|compliance|government affairs|legislative|regulatory|policy)\b"),
+    (
+        "marketing",
+        r"\b(marketing|brand|communications|content|demand generation|growth|digital|outreach|creative|media|pr|public relations)\b",
+    ),
+    (
+        "sales",
+        r"\b(sales|business development|accounts?|partners?|partnerships?|commercial|go-to-market|origination)\b",
+    ),
+    (
+        "finance",
+        r"\b(finance|financial|accounting|treasury|payroll|investments?|tax|audit|fp&a|revenue|reimbursement)\b",
+    ),
+    (
+        "hr",
+        r"\b(hr|human resources|people|talent|recruiting|recruitment|training)\b",
+    ),
+    (
+        "legal",
+        r"\b(legal|compliance|government affairs|legislative|regulatory|policy)\b",
+    ),
     ("quality", r"\b(quality|qa)\b"),
-    ("supply_chain", r"\b(supply chain|procurement|purchasing|logistics|sourcing)\b"),
-    ("customer", r"\b(customer|client|clients|services?|support|success)\b"),
-    ("healthcare", r"\b(clinical|nursing|health|healthcare|medical|pharmacology)\b"),
+    (
+        "supply_chain",
+        r"\b(supply chain|procurement|purchasing|logistics|sourcing)\b",
+    ),
+    (
+        "customer",
+        r"\b(customer|client|clients|services?|support|success)\b",
+    ),
+    (
+        "healthcare",
+        r"\b(clinical|nursing|health|healthcare|medical|pharmacology)\b",
+    ),
     ("design", r"\b(design|ux|user experience)\b"),
-    ("fundraising", r"^(senior )?(development director|director of development)$|\b(fundraising|philanthropy|donor|investor)\b"),
-    ("strategy", r"\b(strategy|strategic|planning|transformation)\b"),
-    ("facilities", r"\b(facilities|public works|construction|real estate)\b"),
-    ("education", r"\b(education|school|curriculum|learning|academic)\b"),
+    (
+        "fundraising",
+        r"^(senior )?(development director|director of development)$|\b(fundraising|philanthropy|donor|investor)\b",
+    ),
+    (
+        "strategy",
+        r"\b(strategy|strategic|planning|transformation)\b",
+    ),
+    (
+        "facilities",
+        r"\b(facilities|public works|construction|real estate)\b",
+    ),
+    (
+        "education",
+        r"\b(education|school|curriculum|learning|academic)\b",
+    ),
 ];
 
 /// Functions that win wherever they appear in the title, in this order.
 const PRIORITY_FUNCTIONS: &[(&str, &str)] = &[
     ("operations", r"\b(operations?|operational|bizops|revops)\b"),
-    ("elections", r"\b(elections?|electoral|voter|registrar|registration)\b"),
+    (
+        "elections",
+        r"\b(elections?|electoral|voter|registrar|registration)\b",
+    ),
 ];
 
 struct Rules {
@@ -130,9 +211,15 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
         not_a_level: NOT_A_LEVEL.iter().map(|(p, why)| (re(p), *why)).collect(),
         role_nouns: re(ROLE_NOUNS),
         levels: LEVELS.iter().map(|(l, p, why)| (*l, re(p), *why)).collect(),
-        ops_manager: OPS_MANAGER.iter().map(|(p, whole)| (re(p), *whole)).collect(),
+        ops_manager: OPS_MANAGER
+            .iter()
+            .map(|(p, whole)| (re(p), *whole))
+            .collect(),
         ops_frontline: re(OPS_FRONTLINE),
-        priority_functions: PRIORITY_FUNCTIONS.iter().map(|(f, p)| (*f, re(p))).collect(),
+        priority_functions: PRIORITY_FUNCTIONS
+            .iter()
+            .map(|(f, p)| (*f, re(p)))
+            .collect(),
         functions: FUNCTIONS.iter().map(|(f, p)| (*f, re(p))).collect(),
         abbreviations: [
             (r"\bv\.\s?p\.?", "vp"),
@@ -188,7 +275,11 @@ pub fn parse(title: &str) -> ParsedTitle {
     if t.is_empty() {
         return none("the title is empty");
     }
-    let named: Vec<&(Level, Regex, &str)> = rules.levels.iter().filter(|(_, re, _)| re.is_match(&t)).collect();
+    let named: Vec<&(Level, Regex, &str)> = rules
+        .levels
+        .iter()
+        .filter(|(_, re, _)| re.is_match(&t))
+        .collect();
     // A level named only inside parentheses ("Head of Ops (Director level)") still makes two.
     let full = expand(title);
     let in_parentheses = rules
@@ -201,7 +292,10 @@ pub fn parse(title: &str) -> ParsedTitle {
     }
     if named.len() > 1 {
         let names: Vec<&str> = named.iter().map(|(l, _, _)| l.as_str()).collect();
-        return none(&format!("names two levels ({}): the level is open", names.join(" and ")));
+        return none(&format!(
+            "names two levels ({}): the level is open",
+            names.join(" and ")
+        ));
     }
     for (re, why) in &rules.not_a_level {
         if re.is_match(&t) {
@@ -251,7 +345,11 @@ pub fn parse(title: &str) -> ParsedTitle {
 
 fn function_of(t: &str) -> Option<String> {
     let rules = &*RULES;
-    if let Some((name, _)) = rules.priority_functions.iter().find(|(_, re)| re.is_match(t)) {
+    if let Some((name, _)) = rules
+        .priority_functions
+        .iter()
+        .find(|(_, re)| re.is_match(t))
+    {
         return Some(name.to_string());
     }
     rules
@@ -268,9 +366,15 @@ mod tests {
 
     #[test]
     fn abbreviations_and_separators_are_normalised() {
-        assert_eq!(normalise("Sr. Dir. of Ops – EMEA (Remote)"), "senior director of operations - emea");
+        assert_eq!(
+            normalise("Sr. Dir. of Ops – EMEA (Remote)"),
+            "senior director of operations - emea"
+        );
         assert_eq!(normalise("V.P. Operations"), "vp operations");
-        assert_eq!(normalise("Vice - President, Sales"), "vice president, sales");
+        assert_eq!(
+            normalise("Vice - President, Sales"),
+            "vice president, sales"
+        );
     }
 
     #[test]

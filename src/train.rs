@@ -85,7 +85,9 @@ pub fn parse_examples(csv_text: &str, path: &str) -> Result<Vec<Example>, Error>
             reason,
         };
         let (level, source, text) = row.map_err(|e| bad(e.to_string()))?;
-        let level = level.parse().map_err(|e: crate::UnknownLevel| bad(e.to_string()))?;
+        let level = level
+            .parse()
+            .map_err(|e: crate::UnknownLevel| bad(e.to_string()))?;
         out.push(Example {
             level,
             text,
@@ -124,7 +126,12 @@ fn terms(text: &str, bigrams: bool) -> Vec<FeatureKey> {
             _ => None,
         })
         .collect();
-    let mut out: Vec<FeatureKey> = stems.iter().flatten().cloned().map(FeatureKey::Unigram).collect();
+    let mut out: Vec<FeatureKey> = stems
+        .iter()
+        .flatten()
+        .cloned()
+        .map(FeatureKey::Unigram)
+        .collect();
     if bigrams {
         for pair in stems.windows(2) {
             if let [Some(a), Some(b)] = pair {
@@ -150,10 +157,14 @@ pub fn train(
         .collect();
 
     // Vocabulary: every article term; posting terms seen in at least `min_df` postings.
-    let article_terms: Vec<Vec<FeatureKey>> =
-        articles.iter().map(|e| terms(&e.text, config.bigrams)).collect();
-    let posting_terms: Vec<Vec<FeatureKey>> =
-        postings.iter().map(|e| terms(&e.text, config.bigrams)).collect();
+    let article_terms: Vec<Vec<FeatureKey>> = articles
+        .iter()
+        .map(|e| terms(&e.text, config.bigrams))
+        .collect();
+    let posting_terms: Vec<Vec<FeatureKey>> = postings
+        .iter()
+        .map(|e| terms(&e.text, config.bigrams))
+        .collect();
     let mut df: BTreeMap<FeatureKey, (u32, u32)> = BTreeMap::new();
     for (docs, is_article) in [(&article_terms, true), (&posting_terms, false)] {
         for doc in docs {
@@ -200,7 +211,11 @@ pub fn train(
     // Sample weights: levels balanced within postings and within articles.
     let mut docs: Vec<(Vec<Value>, usize, f32)> = Vec::new();
     // Without postings the article weight would only rescale the penalty, so it is 1.
-    let article_weight = if postings.is_empty() { 1.0 } else { config.article_weight };
+    let article_weight = if postings.is_empty() {
+        1.0
+    } else {
+        config.article_weight
+    };
     for (set, weight) in [(articles, article_weight), (postings, 1.0)] {
         let mut per_level = [0usize; 3];
         for e in set {

@@ -21,11 +21,17 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 fn records(csv_bytes: &[u8]) -> (csv::StringRecord, Vec<csv::StringRecord>) {
     let mut r = csv::Reader::from_reader(csv_bytes);
     let headers = r.headers().unwrap().clone();
-    (headers, r.records().map(|x| x.expect("output CSV parses")).collect())
+    (
+        headers,
+        r.records().map(|x| x.expect("output CSV parses")).collect(),
+    )
 }
 
 fn field<'a>(headers: &csv::StringRecord, row: &'a csv::StringRecord, name: &str) -> &'a str {
-    let i = headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));
+    let i = headers
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name}"));
     &row[i]
 }
 
@@ -37,22 +43,44 @@ fn every_record_comes_out_once_in_order_across_chunks() {
         input += &format!("{i},\"{}\"\n", if i % 2 == 0 { VP } else { HEAD });
     }
     let path = write(dir.path(), "many.csv", input.as_bytes());
-    let out = joblevel().args(["batch", "--threads", "2"]).arg(&path).output().unwrap();
+    let out = joblevel()
+        .args(["batch", "--threads", "2"])
+        .arg(&path)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let (headers, rows) = records(&out.stdout);
     assert_eq!(rows.len(), 5000);
     for (i, row) in rows.iter().enumerate() {
         assert_eq!(field(&headers, row, "id"), i.to_string());
-        assert_eq!(field(&headers, row, "level"), if i % 2 == 0 { "vp" } else { "head" });
+        assert_eq!(
+            field(&headers, row, "level"),
+            if i % 2 == 0 { "vp" } else { "head" }
+        );
     }
     assert!(String::from_utf8_lossy(&out.stderr).contains("5000 rows: 5000 scored, 0 failed"));
 }
 
 #[test]
 fn output_keeps_input_columns_then_adds_the_result_columns() {
-    let out = joblevel().args(["batch", "-"]).write_stdin(format!("id,description,extra\n7,\"{VP}\",x\n")).output().unwrap();
+    let out = joblevel()
+        .args(["batch", "-"])
+        .write_stdin(format!("id,description,extra\n7,\"{VP}\",x\n"))
+        .output()
+        .unwrap();
     let (headers, rows) = records(&out.stdout);
-    let want = ["id", "description", "extra", "level", "confidence", "score_head", "score_director", "score_vp", "evidence", "error"];
+    let want = [
+        "id",
+        "description",
+        "extra",
+        "level",
+        "confidence",
+        "score_head",
+        "score_director",
+        "score_vp",
+        "evidence",
+        "error",
+    ];
     assert_eq!(headers.iter().collect::<Vec<_>>(), want);
     assert_eq!(rows[0].iter().take(3).collect::<Vec<_>>(), ["7", VP, "x"]);
     let confidence: f64 = field(&headers, &rows[0], "confidence").parse().unwrap();
@@ -73,7 +101,12 @@ fn bad_records_get_an_error_row_and_the_run_goes_on() {
     input.extend_from_slice(format!("6,\"{VP}\",f,extra\n").as_bytes());
     input.extend_from_slice(format!("7,\"{VP}\",g\n").as_bytes());
     let path = write(dir.path(), "bad.csv", &input);
-    let out = joblevel().args(["batch", "-o"]).arg(dir.path().join("out.csv")).arg(&path).output().unwrap();
+    let out = joblevel()
+        .args(["batch", "-o"])
+        .arg(dir.path().join("out.csv"))
+        .arg(&path)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(7), "some rows failed");
     assert!(String::from_utf8_lossy(&out.stderr).contains("7 rows: 2 scored, 5 failed"));
     // Input fields are copied byte for byte, so the bad UTF-8 of record 3 is still there:
@@ -87,14 +120,27 @@ fn bad_records_get_an_error_row_and_the_run_goes_on() {
     let errors: Vec<&str> = rows.iter().map(|r| field(&headers, r, "error")).collect();
     assert_eq!(errors[0], "");
     assert_eq!(errors[1], "record has 2 fields, header has 3");
-    assert!(errors[2].starts_with("column \"description\" is not valid UTF-8 (bad byte at offset 4)"), "{}", errors[2]);
+    assert!(
+        errors[2].starts_with("column \"description\" is not valid UTF-8 (bad byte at offset 4)"),
+        "{}",
+        errors[2]
+    );
     assert_eq!(errors[3], "text is empty");
-    assert!(errors[4].contains("over the 1048576-byte limit"), "{}", errors[4]);
+    assert!(
+        errors[4].contains("over the 1048576-byte limit"),
+        "{}",
+        errors[4]
+    );
     assert_eq!(errors[5], "record has 4 fields, header has 3");
     assert_eq!(errors[6], "");
     assert_eq!(field(&headers, &rows[1], "level"), "");
     assert_eq!(field(&headers, &rows[6], "level"), "vp");
-    assert_eq!(rows.iter().map(|r| field(&headers, r, "id")).collect::<Vec<_>>(), ["1", "2", "3", "4", "5", "6", "7"]);
+    assert_eq!(
+        rows.iter()
+            .map(|r| field(&headers, r, "id"))
+            .collect::<Vec<_>>(),
+        ["1", "2", "3", "4", "5", "6", "7"]
+    );
 }
 
 #[test]
@@ -114,8 +160,17 @@ fn bom_crlf_semicolons_quotes_and_html_are_handled() {
         "\u{feff}Id;Job Description\r\n1;\"<p>{}</p>\r\n<ul><li>semi; colons</li></ul>\"\r\n2;\"{HEAD}\"\r\n",
         VP.replace("CEO", "<b>CEO</b>")
     );
-    let out = joblevel().args(["batch", "--delimiter", ";", "-"]).write_stdin(input).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = joblevel()
+        .args(["batch", "--delimiter", ";", "-"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let (headers, rows) = records(&out.stdout);
     assert_eq!(&headers[0], "Id", "the BOM is not part of the first name");
     assert_eq!(rows.len(), 2);
@@ -127,7 +182,14 @@ fn bom_crlf_semicolons_quotes_and_html_are_handled() {
 fn tab_delimited_input_and_joined_text_columns() {
     let input = "id\tsummary\trequirements\n1\tOwn the entire operational structure\tReport to the CEO; executive leadership team\n";
     let out = joblevel()
-        .args(["batch", "--delimiter", "tab", "--text-column", "summary,requirements", "-"])
+        .args([
+            "batch",
+            "--delimiter",
+            "tab",
+            "--text-column",
+            "summary,requirements",
+            "-",
+        ])
         .write_stdin(input)
         .output()
         .unwrap();
@@ -151,7 +213,12 @@ fn missing_text_column_is_an_error_before_any_output() {
         .assert()
         .code(3)
         .stderr(contains("no column named \"body\""));
-    joblevel().args(["batch", "-"]).write_stdin("").assert().code(3).stderr(contains("input is empty"));
+    joblevel()
+        .args(["batch", "-"])
+        .write_stdin("")
+        .assert()
+        .code(3)
+        .stderr(contains("input is empty"));
 }
 
 #[test]
@@ -162,8 +229,11 @@ fn jsonl_output_has_one_object_per_record() {
         .output()
         .unwrap();
     assert!(out.stderr.is_empty(), "--quiet prints nothing");
-    let lines: Vec<serde_json::Value> =
-        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["id"], "1");
     assert_eq!(lines[0]["level"], "vp");
@@ -186,13 +256,35 @@ fn a_title_column_adds_title_level_and_fit_columns() {
     let input = format!(
         "id,job_title,description\n1,VP of Operations,\"{VP}\"\n2,Director of Operations,\"{HEAD}\"\n3,Managing Director,\"{HEAD}\"\n4,Head of Operations,\n"
     );
-    let out = joblevel().args(["batch", "--min-confidence", "0.4", "--model", "articles", "-"]).write_stdin(input).output().unwrap();
+    let out = joblevel()
+        .args([
+            "batch",
+            "--min-confidence",
+            "0.4",
+            "--model",
+            "articles",
+            "-",
+        ])
+        .write_stdin(input)
+        .output()
+        .unwrap();
     let (headers, rows) = records(&out.stdout);
-    assert_eq!(headers.iter().rev().take(2).collect::<Vec<_>>(), ["fit", "title_level"]);
-    let got: Vec<(&str, &str)> = rows.iter().map(|r| (field(&headers, r, "title_level"), field(&headers, r, "fit"))).collect();
+    assert_eq!(
+        headers.iter().rev().take(2).collect::<Vec<_>>(),
+        ["fit", "title_level"]
+    );
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (field(&headers, r, "title_level"), field(&headers, r, "fit")))
+        .collect();
     assert_eq!(
         got,
-        [("vp", "fits"), ("director", "over-titled"), ("none", "title-not-a-level"), ("", "")]
+        [
+            ("vp", "fits"),
+            ("director", "over-titled"),
+            ("none", "title-not-a-level"),
+            ("", "")
+        ]
     );
     assert_eq!(field(&headers, &rows[3], "error"), "text is empty");
 }

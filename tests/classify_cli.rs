@@ -9,7 +9,9 @@ fn joblevel() -> Command {
 }
 
 fn example(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpora").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("corpora")
+        .join(name)
 }
 
 fn json_of(out: &[u8]) -> serde_json::Value {
@@ -29,8 +31,16 @@ fn postings_written_from_the_articles_get_their_level_with_both_models() {
                 .arg(example(file))
                 .output()
                 .unwrap();
-            assert!(out.status.success(), "{file}: {}", String::from_utf8_lossy(&out.stderr));
-            assert_eq!(json_of(&out.stdout)["level"], level, "{file} with model {model}");
+            assert!(
+                out.status.success(),
+                "{file}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(
+                json_of(&out.stdout)["level"],
+                level,
+                "{file} with model {model}"
+            );
         }
     }
 }
@@ -44,13 +54,20 @@ fn json_probabilities_sum_to_one_and_confidence_is_the_winner() {
         .unwrap();
     let v = json_of(&out.stdout);
     let p = &v["probabilities"];
-    let probs: Vec<f64> = ["head", "director", "vp"].iter().map(|l| p[l].as_f64().unwrap()).collect();
+    let probs: Vec<f64> = ["head", "director", "vp"]
+        .iter()
+        .map(|l| p[l].as_f64().unwrap())
+        .collect();
     assert!((probs.iter().sum::<f64>() - 1.0).abs() < 1e-9);
     let best = probs.iter().cloned().fold(0.0, f64::max);
     assert_eq!(v["confidence"].as_f64().unwrap(), best);
     let evidence = v["evidence"].as_array().unwrap();
     assert!(evidence.iter().filter(|e| e["level"] == "vp").count() <= 2);
-    assert!(evidence.iter().any(|e| e["level"] == "vp" && e["term"] == "cue:reports_to_ceo"));
+    assert!(
+        evidence
+            .iter()
+            .any(|e| e["level"] == "vp" && e["term"] == "cue:reports_to_ceo")
+    );
 }
 
 #[test]
@@ -71,10 +88,17 @@ fn stdin_and_dash_are_read_like_a_file() {
 fn html_descriptions_are_scored_on_their_text() {
     let html = "<div><h2>About the role</h2><p>Reporting to the <b>CEO</b>, you own the entire \
                 operational structure of the company&nbsp;as part of the executive leadership team.</p></div>";
-    let out = joblevel().args(["classify", "--format", "json"]).write_stdin(html).output().unwrap();
+    let out = joblevel()
+        .args(["classify", "--format", "json"])
+        .write_stdin(html)
+        .output()
+        .unwrap();
     let v = json_of(&out.stdout);
     assert_eq!(v["level"], "vp");
-    assert!(!out.stdout.windows(3).any(|w| w == b"div"), "tags must not become terms");
+    assert!(
+        !out.stdout.windows(3).any(|w| w == b"div"),
+        "tags must not become terms"
+    );
 }
 
 #[test]
@@ -83,10 +107,17 @@ fn bad_input_gets_one_line_error_and_exit_code_3() {
         (b"", "input is empty"),
         (b"  \n\t \n", "only whitespace"),
         (b"\x7fELF\x02\x01\x00\x00binary", "looks binary"),
-        (b"Director \xff\xfe of ops", "not valid UTF-8: bad byte at offset 9"),
+        (
+            b"Director \xff\xfe of ops",
+            "not valid UTF-8: bad byte at offset 9",
+        ),
     ];
     for (input, message) in cases {
-        let out = joblevel().arg("classify").write_stdin(input).output().unwrap();
+        let out = joblevel()
+            .arg("classify")
+            .write_stdin(input)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(3), "{message}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(message), "{err}");
@@ -97,7 +128,11 @@ fn bad_input_gets_one_line_error_and_exit_code_3() {
 
 #[test]
 fn missing_file_and_bad_model_have_their_own_exit_codes() {
-    joblevel().args(["classify", "/no/such/posting.txt"]).assert().code(4).stderr(contains("/no/such/posting.txt"));
+    joblevel()
+        .args(["classify", "/no/such/posting.txt"])
+        .assert()
+        .code(4)
+        .stderr(contains("/no/such/posting.txt"));
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("model.json");
     std::fs::write(&bad, "{\"format\": 1}").unwrap();
@@ -112,5 +147,10 @@ fn missing_file_and_bad_model_have_their_own_exit_codes() {
 
 #[test]
 fn help_documents_exit_codes() {
-    joblevel().arg("--help").assert().success().stdout(contains("Exit codes")).stdout(contains("7  batch"));
+    joblevel()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(contains("Exit codes"))
+        .stdout(contains("7  batch"));
 }

@@ -9,13 +9,21 @@ fn joblevel() -> Command {
 }
 
 fn example(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpora").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("corpora")
+        .join(name)
 }
 
 #[test]
 fn a_director_title_on_a_shift_managers_posting_is_over_titled_with_exit_1() {
     joblevel()
-        .args(["fit", "--title", "Director of Operations", "--min-confidence", "0.4"])
+        .args([
+            "fit",
+            "--title",
+            "Director of Operations",
+            "--min-confidence",
+            "0.4",
+        ])
         .arg(example("head-operations.txt"))
         .assert()
         .code(1)
@@ -27,7 +35,13 @@ fn a_director_title_on_a_shift_managers_posting_is_over_titled_with_exit_1() {
 #[test]
 fn a_matching_title_fits_with_exit_0() {
     joblevel()
-        .args(["fit", "--title", "Operations Manager", "--min-confidence", "0.4"])
+        .args([
+            "fit",
+            "--title",
+            "Operations Manager",
+            "--min-confidence",
+            "0.4",
+        ])
         .arg(example("head-operations.txt"))
         .assert()
         .code(0)
@@ -44,7 +58,13 @@ fn no_level_or_low_confidence_gives_exit_6() {
         .stdout(contains("title-not-a-level"))
         .stdout(contains("head of a craft"));
     joblevel()
-        .args(["fit", "--title", "Operations Manager", "--min-confidence", "0.99"])
+        .args([
+            "fit",
+            "--title",
+            "Operations Manager",
+            "--min-confidence",
+            "0.99",
+        ])
         .arg(example("head-operations.txt"))
         .assert()
         .code(6)
@@ -54,7 +74,16 @@ fn no_level_or_low_confidence_gives_exit_6() {
 #[test]
 fn json_output_has_title_description_and_verdict() {
     let out = joblevel()
-        .args(["fit", "--format", "json", "--title", "Head of Operations", "--min-confidence", "0.4", "-"])
+        .args([
+            "fit",
+            "--format",
+            "json",
+            "--title",
+            "Head of Operations",
+            "--min-confidence",
+            "0.4",
+            "-",
+        ])
         .write_stdin(std::fs::read(example("vp-operations.txt")).unwrap())
         .output()
         .unwrap();
@@ -64,13 +93,21 @@ fn json_output_has_title_description_and_verdict() {
     assert_eq!(v["title"]["level"], "head");
     assert_eq!(v["description"]["level"], "vp");
     let p = &v["description"]["probabilities"];
-    let sum: f64 = ["head", "director", "vp"].iter().map(|l| p[l].as_f64().unwrap()).sum();
+    let sum: f64 = ["head", "director", "vp"]
+        .iter()
+        .map(|l| p[l].as_f64().unwrap())
+        .sum();
     assert!((sum - 1.0).abs() < 1e-9);
 }
 
 #[test]
 fn empty_description_is_an_input_error() {
-    joblevel().args(["fit", "--title", "VP, Ops", "-"]).write_stdin("").assert().code(3).stderr(contains("input is empty"));
+    joblevel()
+        .args(["fit", "--title", "VP, Ops", "-"])
+        .write_stdin("")
+        .assert()
+        .code(3)
+        .stderr(contains("input is empty"));
 }
 
 /// Real postings from the dev corpus (read at test time, never copied into the project),
@@ -85,15 +122,31 @@ fn real_postings_retitled_to_another_level_rarely_fit() {
     };
     let mut reader = csv::Reader::from_reader(data.as_slice());
     let mut input = csv::Writer::from_writer(Vec::new());
-    input.write_record(["id", "title", "gold", "description"]).unwrap();
-    let swaps = [("head", "VP of Operations"), ("director", "Head of Operations"), ("vp", "Head of Operations")];
+    input
+        .write_record(["id", "title", "gold", "description"])
+        .unwrap();
+    let swaps = [
+        ("head", "VP of Operations"),
+        ("director", "Head of Operations"),
+        ("vp", "Head of Operations"),
+    ];
     for row in reader.records().map(Result::unwrap) {
         let (level, description) = (&row[4], &row[3]);
         let title = swaps.iter().find(|(l, _)| *l == level).unwrap().1;
-        input.write_record([&row[0], title, level, description]).unwrap();
+        input
+            .write_record([&row[0], title, level, description])
+            .unwrap();
     }
-    let out = joblevel().args(["batch", "-q", "-"]).write_stdin(input.into_inner().unwrap()).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = joblevel()
+        .args(["batch", "-q", "-"])
+        .write_stdin(input.into_inner().unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
     let headers = reader.headers().unwrap().clone();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
@@ -105,9 +158,16 @@ fn real_postings_retitled_to_another_level_rarely_fit() {
             fits += 1;
         }
         if &row[col("gold")] == "vp" {
-            assert_ne!(verdict, "fits", "a vp posting titled Head of Operations fits: {}", &row[0]);
+            assert_ne!(
+                verdict, "fits",
+                "a vp posting titled Head of Operations fits: {}",
+                &row[0]
+            );
         }
     }
     assert_eq!(total, 214);
-    assert!(fits * 20 <= total, "{fits} of {total} re-titled postings fit");
+    assert!(
+        fits * 20 <= total,
+        "{fits} of {total} re-titled postings fit"
+    );
 }

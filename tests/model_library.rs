@@ -17,7 +17,9 @@ fn dev_csv() -> Option<Vec<u8>> {
 
 fn labelled_example_postings() -> Vec<labelled::Posting> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpora/labelled.csv");
-    labelled::read(&std::fs::read(path).unwrap(), &Columns::default(), true).unwrap().postings
+    labelled::read(&std::fs::read(path).unwrap(), &Columns::default(), true)
+        .unwrap()
+        .postings
 }
 
 #[test]
@@ -33,7 +35,10 @@ fn cross_validation_never_trains_on_its_test_fold() {
         eval::CV_SEED,
         true,
         |_, train_rows, test_rows| {
-            assert!(train_rows.iter().all(|r| !test_rows.contains(r)), "{train_rows:?} vs {test_rows:?}");
+            assert!(
+                train_rows.iter().all(|r| !test_rows.contains(r)),
+                "{train_rows:?} vs {test_rows:?}"
+            );
             assert_eq!(train_rows.len() + test_rows.len(), 6);
             for &r in test_rows {
                 tested[r] += 1;
@@ -43,13 +48,20 @@ fn cross_validation_never_trains_on_its_test_fold() {
     .unwrap();
     assert_eq!(tested, [1; 6], "every posting is tested exactly once");
     assert_eq!(pairs.len(), 6);
-    assert!(pairs.iter().zip(&postings).all(|(pair, p)| pair.0 == p.level));
+    assert!(
+        pairs
+            .iter()
+            .zip(&postings)
+            .all(|(pair, p)| pair.0 == p.level)
+    );
 }
 
 #[test]
 fn shipped_default_model_is_what_training_on_dev_csv_gives() {
     let Some(data) = dev_csv() else { return };
-    let postings = labelled::read(&data, &Columns::default(), true).unwrap().postings;
+    let postings = labelled::read(&data, &Columns::default(), true)
+        .unwrap()
+        .postings;
     let examples: Vec<_> = postings.iter().map(|p| p.example(true)).collect();
     let shipped = builtin::model("default").unwrap();
     let retrained = train::train(
@@ -72,7 +84,12 @@ fn title_masking_removes_self_description_but_keeps_other_roles() {
     let classifier = Classifier::new(builtin::model("articles").unwrap());
     let text = "As Head of Operations you report to the CEO and own the entire operational \
                 structure of the company as part of the executive leadership team.";
-    let p = classifier.classify_without_title(text, "Head of Operations").unwrap();
+    let p = classifier
+        .classify_without_title(text, "Head of Operations")
+        .unwrap();
     assert_eq!(p.level, Level::Vp);
-    assert!(p.evidence_for(Level::Vp).any(|e| e.term == "cue:reports_to_ceo"));
+    assert!(
+        p.evidence_for(Level::Vp)
+            .any(|e| e.term == "cue:reports_to_ceo")
+    );
 }

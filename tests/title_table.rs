@@ -17,17 +17,31 @@ fn every_title_in_the_table_gets_its_expected_level_and_function() {
         let parsed = title::parse(text);
         let got = parsed.level.map_or("none", |l| l.as_str());
         if got != level {
-            failures.push(format!("{text:?}: level {got}, expected {level} ({})", parsed.reason));
+            failures.push(format!(
+                "{text:?}: level {got}, expected {level} ({})",
+                parsed.reason
+            ));
         }
         // "other" in the corpus means no function word: None here.
         let got_function = parsed.function.as_deref().unwrap_or("other");
-        let want_function = if function.is_empty() { got_function } else { function };
+        let want_function = if function.is_empty() {
+            got_function
+        } else {
+            function
+        };
         if level != "none" && got_function != want_function && row[3] == *"hand-written" {
-            failures.push(format!("{text:?}: function {got_function}, expected {function}"));
+            failures.push(format!(
+                "{text:?}: function {got_function}, expected {function}"
+            ));
         }
     }
     assert!(rows >= 150, "the table has {rows} titles");
-    assert!(failures.is_empty(), "{} of {rows} titles wrong:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {rows} titles wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -35,13 +49,20 @@ fn function_matches_the_corpus_label_for_nearly_all_real_titles() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/titles.csv");
     let mut reader = csv::Reader::from_path(path).unwrap();
     let (mut total, mut right) = (0, 0);
-    for row in reader.records().map(Result::unwrap).filter(|r| &r[3] == "dev.csv") {
+    for row in reader
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| &r[3] == "dev.csv")
+    {
         total += 1;
         if title::parse(&row[0]).function.as_deref().unwrap_or("other") == &row[2] {
             right += 1;
         }
     }
-    assert!(total == 214 && right * 100 >= total * 95, "function right on {right} of {total}");
+    assert!(
+        total == 214 && right * 100 >= total * 95,
+        "function right on {right} of {total}"
+    );
 }
 
 #[test]

@@ -13,8 +13,16 @@ fn corpora() -> PathBuf {
 }
 
 fn classify_json(model: &str, file: &Path) -> serde_json::Value {
-    let out = joblevel().args(["classify", "--format", "json", "--model", model]).arg(file).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = joblevel()
+        .args(["classify", "--format", "json", "--model", model])
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -22,10 +30,21 @@ fn classify_json(model: &str, file: &Path) -> serde_json::Value {
 fn train_save_load_gives_the_same_predictions() {
     let dir = tempfile::tempdir().unwrap();
     let saved = dir.path().join("articles.json");
-    joblevel().args(["train", "-o"]).arg(&saved).assert().success();
-    for name in ["vp-operations.txt", "director-operations.txt", "head-operations.txt"] {
+    joblevel()
+        .args(["train", "-o"])
+        .arg(&saved)
+        .assert()
+        .success();
+    for name in [
+        "vp-operations.txt",
+        "director-operations.txt",
+        "head-operations.txt",
+    ] {
         let file = corpora().join(name);
-        assert_eq!(classify_json("articles", &file), classify_json(saved.to_str().unwrap(), &file));
+        assert_eq!(
+            classify_json("articles", &file),
+            classify_json(saved.to_str().unwrap(), &file)
+        );
     }
 }
 
@@ -34,7 +53,13 @@ fn training_on_labelled_postings_is_deterministic() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
     for out in [&a, &b] {
-        joblevel().args(["train", "--labelled"]).arg(corpora().join("labelled.csv")).arg("-o").arg(out).assert().success();
+        joblevel()
+            .args(["train", "--labelled"])
+            .arg(corpora().join("labelled.csv"))
+            .arg("-o")
+            .arg(out)
+            .assert()
+            .success();
     }
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
 }
@@ -58,25 +83,51 @@ fn eval_figures_match_a_hand_computation() {
         let predicted = classify_json("articles", &corpora().join(file))["level"].clone();
         let expected = if file.starts_with("vp") { "vp" } else { level };
         assert_eq!(predicted, expected, "precondition: {file}");
-        w.write_record([std::fs::read_to_string(corpora().join(file)).unwrap().as_str(), level]).unwrap();
+        w.write_record([
+            std::fs::read_to_string(corpora().join(file))
+                .unwrap()
+                .as_str(),
+            level,
+        ])
+        .unwrap();
     }
     w.flush().unwrap();
-    let out = joblevel().args(["eval", "--model", "articles", "--format", "json"]).arg(&path).output().unwrap();
+    let out = joblevel()
+        .args(["eval", "--model", "articles", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
     let m = &serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["metrics"];
-    let close = |k: &str, want: f64| assert!((m[k].as_f64().unwrap() - want).abs() < 1e-9, "{k}: {}", m[k]);
+    let close = |k: &str, want: f64| {
+        assert!(
+            (m[k].as_f64().unwrap() - want).abs() < 1e-9,
+            "{k}: {}",
+            m[k]
+        )
+    };
     close("accuracy", 0.75);
     close("macro_f1", 7.0 / 9.0);
     close("balanced_accuracy", 5.0 / 6.0);
-    assert_eq!(m["confusion"], serde_json::json!([[1, 0, 1], [0, 1, 0], [0, 0, 1]]));
+    assert_eq!(
+        m["confusion"],
+        serde_json::json!([[1, 0, 1], [0, 1, 0], [0, 0, 1]])
+    );
 }
 
 #[test]
 fn eval_reports_skipped_rows_with_their_reason() {
     let input = "description,level\nRun the daily shift,head\nOwn the company,manager\n";
-    let out = joblevel().args(["eval", "-"]).write_stdin(input).output().unwrap();
+    let out = joblevel()
+        .args(["eval", "-"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("rows: 1  skipped: 1"), "{text}");
-    assert!(text.contains("skipped record 2: unknown level \"manager\""), "{text}");
+    assert!(
+        text.contains("skipped record 2: unknown level \"manager\""),
+        "{text}"
+    );
 }
 
 #[test]

@@ -84,14 +84,18 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
     match s {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
         _ if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
-        _ => Err(format!("{s:?} is not a one-byte delimiter (try ',', ';', '|' or tab)")),
+        _ => Err(format!(
+            "{s:?} is not a one-byte delimiter (try ',', ';', '|' or tab)"
+        )),
     }
 }
 
 pub fn run(args: Args) -> Result<i32, Error> {
     if let Some(n) = args.threads {
         // Only fails if a pool exists already, which cannot happen before this point.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
     }
     let classifier = super::classifier(&args.model, args.top)?;
     let options = Options {
@@ -119,9 +123,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
         (Box::new(file), size)
     };
     let output: Box<dyn Write + Send> = match &args.output {
-        Some(path) if path != Path::new("-") => {
-            Box::new(File::create(path).map_err(io_err(path))?)
-        }
+        Some(path) if path != Path::new("-") => Box::new(File::create(path).map_err(io_err(path))?),
         _ => Box::new(std::io::stdout()),
     };
     let bar = progress_bar(size, args.quiet);
@@ -148,11 +150,18 @@ pub fn run(args: Args) -> Result<i32, Error> {
     if !args.quiet {
         eprintln!("{}", describe(&summary));
     }
-    Ok(if summary.failed > 0 { exit::PARTIAL } else { exit::OK })
+    Ok(if summary.failed > 0 {
+        exit::PARTIAL
+    } else {
+        exit::OK
+    })
 }
 
 fn describe(s: &Summary) -> String {
-    let mut line = format!("joblevel: {} rows: {} scored, {} failed", s.rows, s.scored, s.failed);
+    let mut line = format!(
+        "joblevel: {} rows: {} scored, {} failed",
+        s.rows, s.scored, s.failed
+    );
     if s.failed > 0 {
         line += " (their reason is in the error column)";
     }

@@ -63,7 +63,10 @@ pub fn json(p: &Prediction) -> serde_json::Value {
 
 /// The human form.
 pub fn render(p: &Prediction) -> String {
-    let mut out = format!("level:       {}\nconfidence:  {:.2}\n", p.level, p.confidence);
+    let mut out = format!(
+        "level:       {}\nconfidence:  {:.2}\n",
+        p.level, p.confidence
+    );
     for l in Level::ALL {
         out += &format!(
             "  {:<9} p={:.2}  score={:+.3}\n",
@@ -78,7 +81,11 @@ pub fn render(p: &Prediction) -> String {
             .evidence_for(l)
             .map(|e| format!("{} ({:+.3})", e.term, e.weight))
             .collect();
-        let shown = if terms.is_empty() { "-".to_string() } else { terms.join(", ") };
+        let shown = if terms.is_empty() {
+            "-".to_string()
+        } else {
+            terms.join(", ")
+        };
         out += &format!("  {:<9} {}\n", format!("{}:", l.as_str()), shown);
     }
     out

@@ -68,9 +68,12 @@ pub fn run(args: Args) -> Result<i32, Error> {
     };
     let labelled = labelled::read(&data, &columns, args.mask_title)?;
     if labelled.postings.is_empty() {
-        let why = labelled.skipped.first().map_or("the file has no rows".to_string(), |(r, why)| {
-            format!("record {r}: {why}")
-        });
+        let why = labelled
+            .skipped
+            .first()
+            .map_or("the file has no rows".to_string(), |(r, why)| {
+                format!("record {r}: {why}")
+            });
         return Err(Error::Csv(format!(
             "{}: no usable labelled row ({} skipped; first: {why})",
             args.input.display(),
@@ -100,16 +103,26 @@ pub fn run(args: Args) -> Result<i32, Error> {
     let metrics = Metrics::from_pairs(&pairs);
     if args.cues {
         let model = super::load_model(&args.model)?;
-        eprintln!("cue firings per gold level (head director vp), titles masked: {}", args.mask_title);
+        eprintln!(
+            "cue firings per gold level (head director vp), titles masked: {}",
+            args.mask_title
+        );
         for (cue, counts) in eval::cue_firings(&model, &labelled.postings, args.mask_title) {
             eprintln!(
                 "  {:<24} {:<11} -> {:<8} {:>4} {:>4} {:>4}",
-                cue.name, cue.family, cue.level.as_str(), counts[0], counts[1], counts[2]
+                cue.name,
+                cue.family,
+                cue.level.as_str(),
+                counts[0],
+                counts[1],
+                counts[2]
             );
         }
     }
     let setup = match args.cv {
-        Some(k) => format!("{k}-fold cross-validation (articles + cues + postings of the other folds)"),
+        Some(k) => {
+            format!("{k}-fold cross-validation (articles + cues + postings of the other folds)")
+        }
         None => format!("model {}", args.model),
     };
     match args.format {
@@ -127,7 +140,10 @@ pub fn run(args: Args) -> Result<i32, Error> {
             });
             println!("{out}");
         }
-        Format::Text => print!("{}", render(&metrics, &setup, args.mask_title, &labelled.skipped)),
+        Format::Text => print!(
+            "{}",
+            render(&metrics, &setup, args.mask_title, &labelled.skipped)
+        ),
     }
     Ok(0)
 }

@@ -80,10 +80,19 @@ fn render(fit: &Fit, min_confidence: f64) -> String {
     );
     let why = match fit.verdict {
         Verdict::Fits => format!("the description reads as {}, as the title says", p.level),
-        Verdict::OverTitled => format!("the title says {named}, the description reads as {}", p.level),
-        Verdict::UnderTitled => format!("the title says {named}, the description reads as {}", p.level),
+        Verdict::OverTitled => format!(
+            "the title says {named}, the description reads as {}",
+            p.level
+        ),
+        Verdict::UnderTitled => format!(
+            "the title says {named}, the description reads as {}",
+            p.level
+        ),
         Verdict::TitleNotALevel => "the title names no management level".to_string(),
-        Verdict::Uncertain => format!("confidence {:.2} is under {min_confidence:.2}", p.confidence),
+        Verdict::Uncertain => format!(
+            "confidence {:.2} is under {min_confidence:.2}",
+            p.confidence
+        ),
     };
     out += &format!("verdict:      {} ({why})\n", fit.verdict);
     let mut levels = vec![p.level];
@@ -103,5 +112,9 @@ fn evidence_lines(fit: &Fit, level: Level) -> String {
         .evidence_for(level)
         .map(|e| format!("  {:<28} {:+.3}  (x{})\n", e.term, e.weight, e.count))
         .collect();
-    if lines.is_empty() { "  -\n".to_string() } else { lines.concat() }
+    if lines.is_empty() {
+        "  -\n".to_string()
+    } else {
+        lines.concat()
+    }
 }

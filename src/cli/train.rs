@@ -56,9 +56,14 @@ pub fn run(args: Args) -> Result<i32, Error> {
             };
             let labelled = labelled::read(&data, &columns, false)?;
             for (record, reason) in &labelled.skipped {
-                eprintln!("joblevel: {}: record {record} skipped: {reason}", path.display());
+                eprintln!(
+                    "joblevel: {}: record {record} skipped: {reason}",
+                    path.display()
+                );
             }
-            let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            let name = path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
             trained_on.push(format!("{name} ({} postings)", labelled.postings.len()));
             command = format!("joblevel train --labelled {name}");
             labelled
@@ -69,17 +74,28 @@ pub fn run(args: Args) -> Result<i32, Error> {
         }
     };
     let provenance = Provenance {
-        name: if postings.is_empty() { "articles" } else { "default" }.to_string(),
+        name: if postings.is_empty() {
+            "articles"
+        } else {
+            "default"
+        }
+        .to_string(),
         trained_on,
         command,
     };
-    let model = train::train(&builtin::articles(), &postings, &builtin::cues(), &config, provenance)
-        .map_err(|reason| Error::Model {
-            path: PathBuf::from("training/"),
-            reason,
-        })?;
+    let model = train::train(
+        &builtin::articles(),
+        &postings,
+        &builtin::cues(),
+        &config,
+        provenance,
+    )
+    .map_err(|reason| Error::Model {
+        path: PathBuf::from("training/"),
+        reason,
+    })?;
     let json = model.to_json();
-    if args.output == PathBuf::from("-") {
+    if args.output.as_os_str() == "-" {
         print!("{json}");
     } else {
         std::fs::write(&args.output, json).map_err(|source| Error::Io {

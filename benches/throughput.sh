@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Reproducible end-to-end throughput of `joblevel batch` on generated CSVs.
+#
+#   bash benches/throughput.sh [ROWS ...]      (default: 100000 1000000)
+#
+# For each size: generates a deterministic synthetic CSV (examples/gen_postings.rs: quoted
+# multi-line descriptions of 1.5-3 KB, a title column), then times, median of 3 runs:
+#   - a bare read of the file with the csv crate (examples/csv_read.rs): the practical limit;
+#   - joblevel batch --threads 1 and --threads 2 (CSV in -> CSV out, to a file).
+# Prints a Markdown table: MB/s, rows/s, peak RSS, speed-up 1->2 threads, ratio to the read.
+# Timings on a shared machine are noisy: compare ratios from one run, not absolute figures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet --bin joblevel --example gen_postings --example csv_read
+dir="${TMPDIR:-/tmp}/joblevel-throughput"
+mkdir -p "$dir"
+have_time=0
+[ -x /usr/bin/time ] && have_time=1
+
+# run CMD...: prints "seconds peak_kb" (peak 0 when GNU time is missing)
+run() {
+    if [ "$have_time" = 1 ]; then
+        /usr/bin/time -f "%e %M" -o "$dir/time.txt" "$@" >/dev/null
+        cat "$dir/time.txt"
+    else
+        local start end
+        start=$(date +%s.%N); "$@" >/dev/null; end=$(date +%s.%N)
+        echo "$(echo "$end - $start" | bc) 0"
+    fi
+}
+
+# median3 CMD...: median seconds and max peak of three runs
+median3() {
+    local a b c
+    a=$(run "$@"); b=$(run "$@"); c=$(run "$@")
+    printf '%s\n%s\n%s\n' "$a" "$b" "$c" | sort -n | awk 'NR==2 {s=$1} {if ($2>m) m=$2} END {print s, m}'
+}
+
+echo "| rows | file MB | what | seconds | MB/s | rows/s | peak RSS MB | vs 1 thread | vs csv read |"
+echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|"
+for rows in "${@:-100000 1000000}"; do
+    file="$dir/postings-$rows.csv"
+    [ -s "$file" ] || target/release/examples/gen_postings "$rows" > "$file"
+    mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN {printf "%.1f", b / 1e6}')
+    read -r t_read m_read < <(median3 target/release/examples/csv_read "$file")
+    read -r t1 m1 < <(median3 target/release/joblevel batch -q --threads 1 "$file" -o "$dir/out.csv")
+    read -r t2 m2 < <(median3 target/release/joblevel batch -q --threads 2 "$file" -o "$dir/out.csv")
+    for line in "csv read|$t_read|$m_read|-|1.00" \
+                "batch, 1 thread|$t1|$m1|1.00|$(awk -v a="$t_read" -v b="$t1" 'BEGIN {printf "%.2f", a / b}')" \
+                "batch, 2 threads|$t2|$m2|$(awk -v a="$t1" -v b="$t2" 'BEGIN {printf "%.2f", a / b}')|$(awk -v a="$t_read" -v b="$t2" 'BEGIN {printf "%.2f", a / b}')"; do
+        IFS='|' read -r what t m speedup ratio <<< "$line"
+        awk -v r="$rows" -v mb="$mb" -v w="$what" -v t="$t" -v m="$m" -v s="$speedup" -v q="$ratio" \
+            'BEGIN {printf "| %d | %.0f | %s | %.2f | %.0f | %.0f | %.0f | %s | %s |\n", r, mb, w, t, mb / t, r / t, m / 1024, s, q}'
+    done
+done
+rm -f "$dir/out.csv" "$dir/time.txt"
