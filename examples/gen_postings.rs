@@ -75,8 +75,9 @@ impl Rng {
     /// word cache sees an open vocabulary as it does on real text.
     fn name(&mut self, out: &mut String) {
         const SYLLABLES: [&str; 28] = [
-            "ka", "lo", "mi", "ven", "tor", "ra", "sel", "qu", "ant", "bri", "do", "fen", "gal", "hu",
-            "is", "jor", "ke", "lum", "nor", "ox", "pel", "ros", "sta", "tri", "ul", "vo", "wen", "zed",
+            "ka", "lo", "mi", "ven", "tor", "ra", "sel", "qu", "ant", "bri", "do", "fen", "gal",
+            "hu", "is", "jor", "ke", "lum", "nor", "ox", "pel", "ros", "sta", "tri", "ul", "vo",
+            "wen", "zed",
         ];
         let mut n = self.next() % 20_000;
         out.push(' ');
@@ -132,7 +133,12 @@ fn main() -> std::io::Result<()> {
     for id in 0..rows {
         let title = rng.pick(&TITLES);
         let company = format!("Company {}, Inc.", rng.next() % 5000);
-        out.write_record([id.to_string().as_str(), title, &company, &description(&mut rng)])?;
+        out.write_record([
+            id.to_string().as_str(),
+            title,
+            &company,
+            &description(&mut rng),
+        ])?;
     }
     out.flush()?;
     Ok(())
