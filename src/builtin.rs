@@ -39,6 +39,7 @@ pub fn articles_model(config: &Config) -> Model {
             "training/cues.csv".into(),
         ],
         command: "joblevel train".into(),
+        temperature: 1.0,
     };
     // Training on the compiled-in data is tested; a failure here is a build defect.
     train::train(&articles(), &[], &cues(), config, provenance)

@@ -6,6 +6,7 @@ use crate::labelled::Posting;
 use crate::level::Level;
 use crate::model::{Cue, Provenance};
 use crate::train::{self, Config, Example};
+pub use crate::train::{CV_SEED, stratified_folds};
 
 /// Precision, recall and F1 of one level.
 #[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
@@ -76,39 +77,6 @@ impl Metrics {
     }
 }
 
-/// Assigns each row a fold in `0..k`, stratified by level: each level's rows are shuffled
-/// with a fixed seed and dealt round-robin, so every fold has the same level mix.
-pub fn stratified_folds(levels: &[Level], k: usize, seed: u64) -> Vec<usize> {
-    let mut folds = vec![0; levels.len()];
-    let mut rng = SplitMix64(seed);
-    let mut next_fold = 0;
-    for level in Level::ALL {
-        let mut rows: Vec<usize> = (0..levels.len()).filter(|&i| levels[i] == level).collect();
-        // Fisher-Yates with a fixed-seed generator: the same split on every machine.
-        for i in (1..rows.len()).rev() {
-            let j = (rng.next() % (i as u64 + 1)) as usize;
-            rows.swap(i, j);
-        }
-        for row in rows {
-            folds[row] = next_fold % k.max(1);
-            next_fold += 1;
-        }
-    }
-    folds
-}
-
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
-
 /// Predicts every posting with `classifier`, the title masked when `mask` is set.
 pub fn predict(classifier: &Classifier, postings: &[Posting], mask: bool) -> Vec<(Level, Level)> {
     postings
@@ -138,9 +106,6 @@ pub fn cue_firings<'m>(
     }
     model.cues().iter().zip(counts).collect()
 }
-
-/// The default seed of the cross-validation split, so figures can be reproduced.
-pub const CV_SEED: u64 = 20_261_122;
 
 /// K-fold cross-validation: for each fold, trains on the articles plus the other folds'
 /// postings and predicts the held-out fold; returns the pooled (gold, predicted) pairs in
@@ -172,6 +137,7 @@ pub fn cross_validate(
             name: format!("cv fold {fold}"),
             trained_on: vec![],
             command: String::new(),
+            temperature: 1.0,
         };
         let model = train::train(articles, &examples, cues, config, provenance)?;
         let classifier = Classifier::new(model).with_top(0);
@@ -215,29 +181,4 @@ mod tests {
         assert_eq!(Metrics::from_pairs(&[]).accuracy, 0.0);
     }
 
-    #[test]
-    fn folds_are_stratified_and_reproducible() {
-        let levels: Vec<Level> = (0..50)
-            .map(|i| {
-                if i < 10 {
-                    Head
-                } else if i < 45 {
-                    Director
-                } else {
-                    Vp
-                }
-            })
-            .collect();
-        let folds = stratified_folds(&levels, 5, 7);
-        assert_eq!(folds, stratified_folds(&levels, 5, 7));
-        for f in 0..5 {
-            let heads = (0..50)
-                .filter(|&i| folds[i] == f && levels[i] == Head)
-                .count();
-            let vps = (0..50)
-                .filter(|&i| folds[i] == f && levels[i] == Vp)
-                .count();
-            assert_eq!((heads, vps), (2, 1));
-        }
-    }
 }

@@ -35,6 +35,13 @@ pub struct Provenance {
     pub name: String,
     pub trained_on: Vec<String>,
     pub command: String,
+    /// The calibration temperature the weights were divided by (1 when not calibrated).
+    #[serde(default = "one")]
+    pub temperature: f32,
+}
+
+fn one() -> f32 {
+    1.0
 }
 
 /// On-disk form: one entry per feature `[key, idf, [head, director, vp]]`.
@@ -244,6 +251,7 @@ mod tests {
                 name: "tiny".into(),
                 trained_on: vec![],
                 command: String::new(),
+                temperature: 1.0,
             },
             vec![FeatureKey::parse("shift"), FeatureKey::parse("cue:ceo")],
             vec![1.0, 1.0],

@@ -51,6 +51,8 @@ pub struct Config {
     pub bigrams: bool,
     /// Multiplies every cue's hand weight before training (0 lets the data alone decide).
     pub cue_scale: f32,
+    /// Calibrate the probabilities (see [`temperature`]) when there are labelled postings.
+    pub calibrate: bool,
     /// Cue families to leave out (for measuring a family's effect).
     pub without_families: Vec<String>,
 }
@@ -65,6 +67,7 @@ impl Default for Config {
             steps: 400,
             bigrams: true,
             cue_scale: 1.0,
+            calibrate: true,
             without_families: Vec::new(),
         }
     }
@@ -227,8 +230,77 @@ pub fn train(
             docs.push((untrained.values(&e.text), e.level.index(), weight * balance));
         }
     }
-    let (weights, bias) = fit(&docs, &prior, n_terms, config);
+    let (mut weights, mut bias) = fit(&docs, &prior, n_terms, config);
+    let mut provenance = provenance;
+    if config.calibrate && postings.len() >= CALIBRATION_MIN_POSTINGS {
+        let t = temperature(articles, postings, &cues, config)?;
+        for w in weights.iter_mut().flatten().chain(bias.iter_mut()) {
+            *w /= t;
+        }
+        provenance.temperature = t;
+    }
     Model::new(provenance, keys, idf, weights, bias, cues)
+}
+
+/// Below this many labelled postings there is too little held-out data to calibrate on.
+const CALIBRATION_MIN_POSTINGS: usize = 30;
+
+/// Temperature scaling (Guo et al., 2017): the `t` that makes `softmax(scores / t)` fit
+/// held-out postings best. A regularised linear model's raw scores are too flat or too sharp;
+/// dividing every weight by `t` fixes the scale without changing any decision (the argmax and
+/// the order of evidence stay the same), so `confidence` means what it says. The held-out scores
+/// come from 5-fold cross-validation on the postings; levels are balanced in the fit as in
+/// training.
+fn temperature(
+    articles: &[Example],
+    postings: &[Example],
+    cues: &[Cue],
+    config: &Config,
+) -> Result<f32, String> {
+    let levels: Vec<Level> = postings.iter().map(|e| e.level).collect();
+    let folds = stratified_folds(&levels, 5, CV_SEED);
+    let inner = Config {
+        calibrate: false,
+        ..config.clone()
+    };
+    let mut held_out: Vec<([f32; 3], usize, f32)> = Vec::new();
+    let counts = level_counts(postings);
+    for fold in 0..5 {
+        let train_part: Vec<Example> = (0..postings.len())
+            .filter(|&i| folds[i] != fold)
+            .map(|i| postings[i].clone())
+            .collect();
+        let provenance = Provenance {
+            name: "calibration".into(),
+            trained_on: vec![],
+            command: String::new(),
+            temperature: 1.0,
+        };
+        let model = train(articles, &train_part, cues, &inner, provenance)?;
+        for (i, e) in postings.iter().enumerate().filter(|(i, _)| folds[*i] == fold) {
+            let balance = 1.0 / counts[e.level.index()].max(1) as f32;
+            held_out.push((model.scores(&model.values(&e.text)), levels[i].index(), balance));
+        }
+    }
+    let loss = |log_t: f64| -> f64 {
+        let t = log_t.exp() as f32;
+        held_out
+            .iter()
+            .map(|(s, y, w)| -f64::from(*w) * crate::model::softmax(s.map(|x| x / t))[*y].ln())
+            .sum()
+    };
+    // Golden-section search for the minimum over t in [0.05, 20]; the loss is unimodal in t.
+    let (mut lo, mut hi) = (0.05f64.ln(), 20f64.ln());
+    let g = (5f64.sqrt() - 1.0) / 2.0;
+    for _ in 0..60 {
+        let (a, b) = (hi - g * (hi - lo), lo + g * (hi - lo));
+        if loss(a) < loss(b) {
+            hi = b;
+        } else {
+            lo = a;
+        }
+    }
+    Ok(((lo + hi) / 2.0).exp() as f32)
 }
 
 /// Softmax regression by full-batch Adam. Terms are pulled to 0 by `l2`; cues (ids from
@@ -303,4 +375,72 @@ pub fn level_counts(examples: &[Example]) -> [usize; 3] {
         c[e.level.index()] += 1;
     }
     c
+}
+
+/// The default seed of cross-validation splits, so figures can be reproduced.
+pub const CV_SEED: u64 = 20_261_122;
+
+/// Assigns each row a fold in `0..k`, stratified by level: each level's rows are shuffled
+/// with a fixed seed and dealt round-robin, so every fold has the same level mix.
+pub fn stratified_folds(levels: &[Level], k: usize, seed: u64) -> Vec<usize> {
+    let mut folds = vec![0; levels.len()];
+    let mut rng = SplitMix64(seed);
+    let mut next_fold = 0;
+    for level in Level::ALL {
+        let mut rows: Vec<usize> = (0..levels.len()).filter(|&i| levels[i] == level).collect();
+        // Fisher-Yates with a fixed-seed generator: the same split on every machine.
+        for i in (1..rows.len()).rev() {
+            let j = (rng.next() % (i as u64 + 1)) as usize;
+            rows.swap(i, j);
+        }
+        for row in rows {
+            folds[row] = next_fold % k.max(1);
+            next_fold += 1;
+        }
+    }
+    folds
+}
+
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Level::*;
+
+    #[test]
+    fn folds_are_stratified_and_reproducible() {
+        let levels: Vec<Level> = (0..50)
+            .map(|i| {
+                if i < 10 {
+                    Head
+                } else if i < 45 {
+                    Director
+                } else {
+                    Vp
+                }
+            })
+            .collect();
+        let folds = stratified_folds(&levels, 5, 7);
+        assert_eq!(folds, stratified_folds(&levels, 5, 7));
+        for f in 0..5 {
+            let heads = (0..50)
+                .filter(|&i| folds[i] == f && levels[i] == Head)
+                .count();
+            let vps = (0..50)
+                .filter(|&i| folds[i] == f && levels[i] == Vp)
+                .count();
+            assert_eq!((heads, vps), (2, 1));
+        }
+    }
 }

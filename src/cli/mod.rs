@@ -75,6 +75,9 @@ pub struct LearnerArgs {
     /// Use stems only, no stem bigrams.
     #[arg(long, help_heading = "Learner")]
     pub no_bigrams: bool,
+    /// Do not calibrate the probabilities on held-out postings.
+    #[arg(long, help_heading = "Learner")]
+    pub no_calibrate: bool,
     /// Leave out a cue family (reporting, scope, experience, team); repeatable.
     #[arg(long, value_name = "FAMILY", help_heading = "Learner")]
     pub without_family: Vec<String>,
@@ -90,6 +93,7 @@ impl LearnerArgs {
             steps: self.steps,
             bigrams: !self.no_bigrams,
             cue_scale: self.cue_scale,
+            calibrate: !self.no_calibrate,
             without_families: self.without_family.clone(),
         }
     }

@@ -82,6 +82,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
         .to_string(),
         trained_on,
         command,
+        temperature: 1.0,
     };
     let model = train::train(
         &builtin::articles(),
