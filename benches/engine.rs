@@ -37,6 +37,7 @@ fn engine(c: &mut Criterion) {
             POSTING.replace('"', "\"\"")
         );
     }
+    let classifier = classifier.with_evidence_for_predicted_level_only();
     let mut group = c.benchmark_group("batch");
     group.throughput(Throughput::Bytes(csv.len() as u64));
     group.sample_size(20);

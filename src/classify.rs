@@ -55,12 +55,23 @@ impl Prediction {
 pub struct Classifier {
     model: Model,
     top: usize,
+    predicted_only: bool,
 }
 
 impl Classifier {
     /// A classifier that reports 5 evidence items per level.
     pub fn new(model: Model) -> Classifier {
-        Classifier { model, top: 5 }
+        Classifier {
+            model,
+            top: 5,
+            predicted_only: false,
+        }
+    }
+
+    /// Keeps evidence for the predicted level only (what batch output shows); cheaper.
+    pub fn with_evidence_for_predicted_level_only(mut self) -> Classifier {
+        self.predicted_only = true;
+        self
     }
 
     /// Sets how many evidence items are kept per level (0 keeps none, and is fastest).
@@ -102,17 +113,22 @@ impl Classifier {
             confidence: probabilities[best],
             probabilities,
             scores,
-            evidence: self.evidence(values),
+            evidence: self.evidence(values, Level::ALL[best]),
         }
     }
 
-    fn evidence(&self, values: &[Value]) -> Vec<Evidence> {
+    fn evidence(&self, values: &[Value], predicted: Level) -> Vec<Evidence> {
         if self.top == 0 {
             return Vec::new();
         }
+        let levels: &[Level] = if self.predicted_only {
+            std::slice::from_ref(&predicted)
+        } else {
+            &Level::ALL
+        };
         let mut out = Vec::new();
         let mut pushes: Vec<(f32, &Value)> = Vec::with_capacity(values.len());
-        for level in Level::ALL {
+        for &level in levels {
             pushes.clear();
             for v in values {
                 let w = self.model.weight(v.feature);
@@ -134,11 +150,55 @@ impl Classifier {
             pushes.sort_unstable_by(order);
             out.extend(pushes.iter().map(|&(push, v)| Evidence {
                 level,
-                term: self.model.feature_name(v.feature),
+                term: self.model.feature_name(v.feature).to_string(),
                 count: v.count,
                 weight: push,
             }));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::builtin;
+
+    const VP: &str = "Reporting to the CEO, own the entire operational structure of the company.";
+
+    #[test]
+    fn evidence_is_per_level_strongest_first_and_capped() {
+        let c = Classifier::new(builtin::model("articles").unwrap()).with_top(2);
+        let p = c.classify(VP).unwrap();
+        for level in Level::ALL {
+            let weights: Vec<f32> = p.evidence_for(level).map(|e| e.weight).collect();
+            assert!(weights.len() <= 2 && weights.windows(2).all(|w| w[0] >= w[1]));
+            assert!(weights.iter().all(|&w| w > 0.0));
+        }
+        assert!(
+            p.evidence_for(Level::Vp)
+                .any(|e| e.term == "cue:reports_to_ceo")
+        );
+    }
+
+    #[test]
+    fn predicted_only_evidence_keeps_the_same_prediction() {
+        let full = Classifier::new(builtin::model("articles").unwrap());
+        let lean = Classifier::new(builtin::model("articles").unwrap())
+            .with_evidence_for_predicted_level_only();
+        let (a, b) = (full.classify(VP).unwrap(), lean.classify(VP).unwrap());
+        assert_eq!((a.level, a.probabilities), (b.level, b.probabilities));
+        assert!(b.evidence.iter().all(|e| e.level == b.level));
+        assert_eq!(
+            b.evidence,
+            a.evidence_for(a.level).cloned().collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn blank_text_is_an_error_not_a_guess() {
+        let c = Classifier::new(builtin::model("articles").unwrap());
+        assert_eq!(c.classify(" \n "), Err(InputError::Blank));
+        assert_eq!(c.classify_without_title("", "VP"), Err(InputError::Empty));
     }
 }

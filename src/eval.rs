@@ -180,5 +180,4 @@ mod tests {
         assert!((m.balanced_accuracy - 0.5).abs() < 1e-12);
         assert_eq!(Metrics::from_pairs(&[]).accuracy, 0.0);
     }
-
 }

@@ -107,6 +107,8 @@ pub struct Vocabulary {
     /// stem id -> unigram feature id (or NO_FEATURE).
     unigram: Vec<u32>,
     bigram: FxHashMap<(u32, u32), u32>,
+    /// stem id -> whether any bigram starts with it: most adjacent pairs skip the hash lookup.
+    starts_bigram: Vec<bool>,
     cues: Vec<(CuePattern, u32)>,
     /// stem id -> cues starting with it; cues starting with a number are in `number_cues`.
     cue_index: Vec<Vec<usize>>,
@@ -176,6 +178,10 @@ impl Vocabulary {
         for (src, fid) in cue_sources {
             cues.push((parse_pattern(&src, &mut intern)?, fid));
         }
+        let mut starts_bigram = vec![false; stems.len()];
+        for &(first, _) in bigram.keys() {
+            starts_bigram[first as usize] = true;
+        }
         let mut unigram = vec![NO_FEATURE; stems.len()];
         for (stem, fid) in unigram_pairs {
             unigram[stem as usize] = fid;
@@ -204,6 +210,7 @@ impl Vocabulary {
             stems,
             unigram,
             bigram,
+            starts_bigram,
             cues,
             cue_index,
             number_cues,
@@ -299,8 +306,12 @@ impl Vocabulary {
             {
                 add(fid);
             }
-            if prev < NUMBER
-                && w.stem < NUMBER
+            if w.stem < NUMBER
+                && self
+                    .starts_bigram
+                    .get(prev as usize)
+                    .copied()
+                    .unwrap_or(false)
                 && let Some(&fid) = self.bigram.get(&(prev, w.stem))
             {
                 add(fid);

@@ -65,6 +65,8 @@ pub struct Model {
     pub(crate) weights: Vec<[f32; 3]>,
     pub(crate) bias: [f32; 3],
     pub(crate) cues: Vec<Cue>,
+    /// Display names, made once: evidence names a few features per document.
+    names: Vec<Box<str>>,
 }
 
 /// A feature's value in one document, as used for scoring and training.
@@ -93,7 +95,13 @@ impl Model {
             .map(|c| (c.name.clone(), c.pattern.clone()))
             .collect();
         let vocab = Vocabulary::new(keys, &patterns)?;
+        let names = vocab
+            .keys()
+            .iter()
+            .map(|k| k.to_string().into_boxed_str())
+            .collect();
         Ok(Model {
+            names,
             provenance,
             vocab,
             idf,
@@ -219,9 +227,9 @@ impl Model {
         }
     }
 
-    /// The display name of feature `id`.
-    pub fn feature_name(&self, id: u32) -> String {
-        self.vocab.key(id).to_string()
+    /// The display name of feature `id`: the stem, `stem stem`, or `cue:NAME`.
+    pub fn feature_name(&self, id: u32) -> &str {
+        &self.names[id as usize]
     }
 }
 

@@ -277,9 +277,17 @@ fn temperature(
             temperature: 1.0,
         };
         let model = train(articles, &train_part, cues, &inner, provenance)?;
-        for (i, e) in postings.iter().enumerate().filter(|(i, _)| folds[*i] == fold) {
+        for (i, e) in postings
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| folds[*i] == fold)
+        {
             let balance = 1.0 / counts[e.level.index()].max(1) as f32;
-            held_out.push((model.scores(&model.values(&e.text)), levels[i].index(), balance));
+            held_out.push((
+                model.scores(&model.values(&e.text)),
+                levels[i].index(),
+                balance,
+            ));
         }
     }
     let loss = |log_t: f64| -> f64 {

@@ -97,7 +97,8 @@ pub fn run(args: Args) -> Result<i32, Error> {
             .num_threads(n.max(1))
             .build_global();
     }
-    let classifier = super::classifier(&args.model, args.top)?;
+    let classifier =
+        super::classifier(&args.model, args.top)?.with_evidence_for_predicted_level_only();
     let options = Options {
         text_columns: args.text_column.clone(),
         title_column: args.title_column.clone(),
