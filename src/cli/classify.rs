@@ -2,7 +2,7 @@
 
 use super::Format;
 use joblevel::error::Error;
-use joblevel::{Level, Prediction, text};
+use joblevel::{Level, Prediction};
 use std::path::PathBuf;
 
 /// Classify one job description as head, director or vp level.
@@ -22,22 +22,14 @@ pub struct Args {
     /// The description: a file, or `-` for stdin.
     #[arg(default_value = "-", value_name = "FILE|-")]
     input: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Evidence terms shown per level.
-    #[arg(long, default_value_t = 5, value_name = "N")]
-    top: usize,
-    #[arg(long, default_value = "default", help = super::MODEL_HELP)]
-    model: String,
+    #[command(flatten)]
+    scoring: super::ScoringArgs,
 }
 
 pub fn run(args: Args) -> Result<i32, Error> {
-    let bytes = super::read_input(&args.input)?;
-    let description = text::decode(&bytes)?;
-    let classifier = super::classifier(&args.model, args.top)?;
-    let prediction = classifier.classify(description)?;
-    match args.format {
+    let description = super::read_text(&args.input)?;
+    let prediction = args.scoring.classifier()?.classify(&description)?;
+    match args.scoring.format {
         Format::Json => println!("{}", json(&prediction)),
         Format::Text => print!("{}", render(&prediction)),
     }

@@ -1,9 +1,9 @@
 //! `joblevel fit`: does a posting's title match the level its description describes?
 
 use super::Format;
+use joblevel::Level;
 use joblevel::error::{Error, exit};
 use joblevel::fit::{self, Fit, Verdict};
-use joblevel::{Level, text};
 use std::path::PathBuf;
 
 /// Check a title against its description: fits, over-titled or under-titled.
@@ -36,22 +36,15 @@ pub struct Args {
     /// Below this probability the description's level is `uncertain`.
     #[arg(long, default_value_t = fit::DEFAULT_MIN_CONFIDENCE, value_name = "P")]
     min_confidence: f64,
-    /// Evidence terms shown per level.
-    #[arg(long, default_value_t = 5, value_name = "N")]
-    top: usize,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    #[arg(long, default_value = "default", help = super::MODEL_HELP)]
-    model: String,
+    #[command(flatten)]
+    scoring: super::ScoringArgs,
 }
 
 pub fn run(args: Args) -> Result<i32, Error> {
-    let bytes = super::read_input(&args.input)?;
-    let description = text::decode(&bytes)?;
-    let classifier = super::classifier(&args.model, args.top)?;
-    let fit = fit::assess(&classifier, &args.title, description, args.min_confidence)?;
-    match args.format {
+    let description = super::read_text(&args.input)?;
+    let classifier = args.scoring.classifier()?;
+    let fit = fit::assess(&classifier, &args.title, &description, args.min_confidence)?;
+    match args.scoring.format {
         Format::Json => println!(
             "{}",
             serde_json::json!({

@@ -47,6 +47,38 @@ pub fn classifier(spec: &str, top: usize) -> Result<Classifier, Error> {
     Ok(Classifier::new(load_model(spec)?).with_top(top))
 }
 
+/// Flags shared by the commands that score one description (`classify`, `fit`).
+#[derive(clap::Args, Debug, Clone)]
+pub struct ScoringArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Evidence terms shown per level.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub top: usize,
+    #[arg(long, default_value = "default", help = MODEL_HELP)]
+    pub model: String,
+}
+
+impl ScoringArgs {
+    /// The classifier these flags ask for.
+    pub fn classifier(&self) -> Result<Classifier, Error> {
+        classifier(&self.model, self.top)
+    }
+}
+
+/// Reads `path` (or stdin for `-`) and checks it is usable text: not empty, not binary, UTF-8.
+pub fn read_text(path: &Path) -> Result<String, Error> {
+    let bytes = read_input(path)?;
+    joblevel::text::decode(&bytes)?;
+    // decode has checked the bytes are UTF-8, so this conversion cannot fail.
+    String::from_utf8(bytes).map_err(|e| {
+        Error::Input(joblevel::InputError::InvalidUtf8 {
+            offset: e.utf8_error().valid_up_to(),
+        })
+    })
+}
+
 /// The help text of `--model`, shared by every subcommand that scores.
 pub const MODEL_HELP: &str = "Model: `default` (articles + cues + weights learned from labelled \
 postings), `articles` (the two source articles and cues only), or a JSON file from `joblevel train -o`";
