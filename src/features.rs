@@ -123,6 +123,8 @@ struct Scratch {
     /// ASCII words of up to 16 bytes, lower-cased and packed into an integer: most words,
     /// looked up without hashing a string or chasing a pointer to compare it.
     short: FxHashMap<u128, u32>,
+    /// The same for words of up to 8 bytes (most of them), in a table half the size.
+    tiny: FxHashMap<u64, u32>,
     words: FxHashMap<Box<str>, u32>,
     buf: String,
     stream: Vec<Word>,
@@ -246,6 +248,7 @@ impl Vocabulary {
         let mut scratch = cell.borrow_mut();
         let Scratch {
             short,
+            tiny,
             words,
             buf,
             stream,
@@ -260,9 +263,10 @@ impl Vocabulary {
             }
             *c += 1;
         };
-        if words.len() + short.len() > CACHE_LIMIT {
+        if words.len() + short.len() + tiny.len() > CACHE_LIMIT {
             words.clear();
             short.clear();
+            tiny.clear();
         }
         stream.clear();
         for token in text::tokens(&clean) {
@@ -274,6 +278,19 @@ impl Vocabulary {
                 continue;
             }
             let stem = match pack_ascii_lower(token.text, token.ascii) {
+                Some(key) if token.text.len() <= 8 => {
+                    // The upper 8 bytes are zero padding for words this short.
+                    let key = key as u64;
+                    match tiny.get(&key) {
+                        Some(&id) => id,
+                        None => {
+                            text::lowercase_into(token, buf);
+                            let id = self.word_id(buf);
+                            tiny.insert(key, id);
+                            id
+                        }
+                    }
+                }
                 Some(key) => match short.get(&key) {
                     Some(&id) => id,
                     None => {

@@ -97,19 +97,39 @@ fn title_masking_removes_self_description_but_keeps_other_roles() {
 #[test]
 fn calibration_rescales_confidence_without_changing_any_decision() {
     let Some(data) = dev_csv() else { return };
-    let postings = labelled::read(&data, &Columns::default(), true).unwrap().postings;
+    let postings = labelled::read(&data, &Columns::default(), true)
+        .unwrap()
+        .postings;
     let examples: Vec<_> = postings.iter().map(|p| p.example(true)).collect();
     let provenance = builtin::model("default").unwrap().provenance().clone();
     let train_with = |calibrate| {
-        let config = train::Config { calibrate, ..train::Config::default() };
-        Classifier::new(train::train(&builtin::articles(), &examples, &builtin::cues(), &config, provenance.clone()).unwrap())
+        let config = train::Config {
+            calibrate,
+            ..train::Config::default()
+        };
+        Classifier::new(
+            train::train(
+                &builtin::articles(),
+                &examples,
+                &builtin::cues(),
+                &config,
+                provenance.clone(),
+            )
+            .unwrap(),
+        )
     };
     let (calibrated, raw) = (train_with(true), train_with(false));
     let t = calibrated.model().provenance().temperature;
     assert!(t > 0.05 && (t - 1.0).abs() > 0.05, "temperature {t}");
     for p in postings.iter().take(60) {
-        let (a, b) = (calibrated.classify(&p.text).unwrap(), raw.classify(&p.text).unwrap());
+        let (a, b) = (
+            calibrated.classify(&p.text).unwrap(),
+            raw.classify(&p.text).unwrap(),
+        );
         assert_eq!(a.level, b.level);
-        assert!((a.confidence > b.confidence) == (t < 1.0) || (a.confidence - b.confidence).abs() < 1e-6);
+        assert!(
+            (a.confidence > b.confidence) == (t < 1.0)
+                || (a.confidence - b.confidence).abs() < 1e-6
+        );
     }
 }
