@@ -1,16 +1,26 @@
 //! Job titles: the level a title names (head, director, vp, or none and why) and its function.
 //!
 //! The rules are the tables below, applied in order to a normalised title (lower case,
-//! "Sr." -> senior, "V.P." -> vp, "Ops" -> operations, "Dir." -> director, parentheses
-//! dropped). They follow the labelling rules of the real corpus (`../shared/corpora/
-//! PROVENANCE.md`), so the parser and the labels agree on what "a director title" is:
+//! "Sr." -> senior, "V.P." -> vp, "Ops" -> operations, "Dir." -> director, "–" and "|" ->
+//! " - ", parentheses set aside). They follow the labelling rules of the real corpus
+//! (`../shared/corpora/PROVENANCE.md`), so the parser and the labels agree on what "a director
+//! title" is:
 //!
-//! 1. [`NOT_A_LEVEL`]: titles that name no management level (Managing Director, Head Chef,
-//!    Assistant Director, AVP, a title naming two levels...), each with the reason.
-//! 2. [`LEVELS`]: VP, then director, then head (Head of X, X Head), each a pattern.
-//! 3. Operations managers and leads are head level: the source article says the head of
-//!    operations "is also known as the operations manager or operations lead" (000:5). Other
-//!    managers are not a level here: the articles say nothing about them.
+//! 1. [`LEVELS`]: vp, director, head (Head of X, Head - X, X Head). Two levels named, even one
+//!    only in parentheses ("Director/VP of Ops", "Head of Ops (Director level)"), is no level:
+//!    the title leaves it open.
+//! 2. [`NOT_A_LEVEL`]: titles that name no management level (Managing Director, Head Chef,
+//!    Assistant Director, AVP, C-level mixes...), each with the reason.
+//! 3. A level beside an individual-contributor role noun ("VP, Software Engineer", "Director,
+//!    Data Scientist") is a corporate rank, not a management level.
+//! 4. Operations managers and leads are head level: the source article says the head of
+//!    operations "is also known as the operations manager or operations lead" (000:5), and the
+//!    corpus labels them so. Other managers ("Marketing Manager") are not a level here: the
+//!    articles equate only the operations manager with a head, and the corpus labels no other
+//!    manager title.
+//!
+//! The function is `operations` whenever the title names operations, else the function whose
+//! keyword comes first in the title (`FUNCTIONS`).
 
 use crate::level::Level;
 use regex::Regex;
@@ -28,47 +38,76 @@ pub struct ParsedTitle {
     pub reason: String,
 }
 
-/// Patterns for titles that name no management level, with the reason given to the user.
-/// Checked before the level patterns, in order.
-pub const NOT_A_LEVEL: &[(&str, &str)] = &[
+/// Titles that name no management level: `(pattern, unless, reason)`, checked before the level
+/// patterns, in order. A rule fires when `pattern` matches and `unless` (if not empty) does
+/// not. Each follows an exclusion of the corpus labelling rules (PROVENANCE.md, "Title ->
+/// level rules"), whose code is in the comment.
+pub const NOT_A_LEVEL: &[(&str, &str, &str)] = &[
+    // trainee
     (
         r"\b(intern|internship|trainee|apprentice|student|volunteer|graduate scheme)\b",
+        "",
         "a trainee or volunteer post, not a management level",
     ),
+    // assistant_to
     (
         r"\b(assistant|secretary|ea|pa|coordinator|chief of staff|associate)\b.*\b(to|supporting|reporting to)\b.*\b(vp|vice president|director|head|ceo|coo|cfo|president|chief|executive)",
+        "",
         "supports a leader; the level named is the leader's, not this post's",
     ),
+    // avp_ambiguous
     (
         r"\b(avp|assistant vice president|associate vice president)\b",
+        "",
         "AVP is ambiguous: a banking officer grade below director in many firms, a senior post in universities",
     ),
+    // assistant_or_deputy
     (
         r"\b(assistant|deputy|vice|sub)[ -]?(director|head)\b|\b(assistant|deputy) (regional |executive )?director\b",
+        "",
         "assistant or deputy: a tier below the level named",
     ),
+    // c_level_mix; "Vice President" is not a president, "Chief of Staff" not a C-level post
     (
         r"\b(ceo|coo|cfo|cto|cio|cmo|cro|cpo|chro|chief (?:executive|operating|financial|technology|information|marketing|revenue|product|people|commercial|data|digital|strategy|growth|customer|business)(?: officer)?)\b|(^|[^e] )president\b",
+        "",
         "names a C-level post or a president, above the three levels",
     ),
+    // director_exec_or_board, the officer and board half
     (
-        r"\b(managing|executive|non[- ]executive|board|company|statutory) directors?\b|\bdirector[- ]general\b|\bboard of directors\b|\bdirector ?/ ?owner\b|\bdirector of (photography|music|worship|youth|athletics|choral|bands|ministries|first impressions)\b",
+        r"\b(managing|executive|non[- ]executive|board|company|statutory) directors?\b|\bdirector[- ]general\b|\bboard of directors\b|\bdirector ?/ ?owner\b",
+        "",
         "a company officer or board post (managing/executive/board director), not a management level in operations",
     ),
+    // director_exec_or_board, the "Director of <craft>" half
+    (
+        r"\bdirector of (photography|music|worship|youth|athletics|choral|bands|ministries|first impressions)\b",
+        "",
+        "directs a craft, a ministry or a front desk (photography, music, worship...), not a management level",
+    ),
+    // director_craft_or_frontline: "<X> Director" only; "Director of Nursing/Programs" are kept
     (
         r"\b(art|creative|music|casting|film|photography|technical|camp|activity|activities|recreation|fitness|aquatics|athletic|athletics|spa|youth|worship|site|center|centre|preschool|daycare|childcare|store|funeral|medical|clinical|program|programme|stage|theatre|theater|shift|resident|residence|residential|hall|dietary|field|race|game|animation|audio|sound|video|salon|dance|drama|sports|coaching|wellness|enrichment|school|lab|laboratory) directors?\b",
+        "",
         "a craft or front-line director (art, creative, medical, funeral...), not a management level",
     ),
+    // manager_alternative
     (
         r"\b(senior )?manager ?(/|or) ?director\b|\bdirector ?(/|or) ?(senior )?manager\b",
+        "",
         "offers manager as an alternative: the level is open",
     ),
+    // head_non_management
     (
         r"\bhead (chef|cook|coach|teacher|waiter|waitress|gardener|housekeeper|nurse|porter|lifeguard|baker|bartender|brewer|groundsman|greenkeeper|custodian|caretaker|butler|cashier|server|of household|of year|of house|of school|of sixth form|of department|of faculty|of key stage|of kitchen|of care|start)\b",
+        "",
         "a head chef, teacher, coach or school post: head of a craft, not of a function",
     ),
+    // head_school_subject, unless a business word says it is a company's function ("Head of
+    // Music Marketing", "Head of Science Partnerships")
     (
         r"^head of (maths|mathematics|english|science|music|art|drama|history|geography|physics|chemistry|biology|pe|physical education|languages|mfl|french|spanish|german|computing|ict|re|religious education|design technology|dt)\b",
+        r"\b(marketing|sales|content|product|products|partnerships?|business|commercial|licensing|publishing|label|operations|strategy|digital|brand|communications|development|engineering|programming|research|data|platform)\b",
         "a school subject head, not a management level",
     ),
 ];
@@ -88,7 +127,7 @@ pub const LEVELS: &[(Level, &str, &str)] = &[
     (Level::Director, r"\bdirectors?\b", "names a director"),
     (
         Level::Head,
-        r"^(global |regional |interim |acting |group |country )*head( of\b| ?[-,:|])|\b(operations|business|sales|country|department|division|unit|function|team|marketing|product|engineering|finance|hr|technology|it|data|regional|cluster|zonal|branch|category) head\b",
+        r"\bhead of\b|^(global |regional |interim |acting |group |country )*head ?[-,:|]|\b(operations|business|sales|country|department|division|unit|function|team|marketing|product|engineering|finance|hr|technology|it|data|regional|cluster|zonal|branch|category) head\b",
         "names a head: Head of X or X Head",
     ),
 ];
@@ -114,10 +153,15 @@ const OPS_MANAGER: &[(&str, bool)] = &[
     ),
 ];
 
-/// Function words, checked left to right in the title; the first found names the function.
-/// Operations and elections win wherever they appear ([`PRIORITY_FUNCTIONS`]), as in the
-/// corpus labels.
+/// Function words. The corpus rule: `operations` whenever the title names operations
+/// (`OPERATIONS`), else the function whose keyword occurs left-most in the title.
 const FUNCTIONS: &[(&str, &str)] = &[
+    // "Voting" alone is not a keyword: "Director, Voting System Testing" is `other` in the
+    // corpus, while "Campaign Finance Director" is `elections`.
+    (
+        "elections",
+        r"\b(elections?|electoral|voter|registrar|registration|campaign finance|ballots?)\b",
+    ),
     (
         "engineering",
         r"\b(engineering|software|platform|devops|mlops|broadcast|web|website)\b",
@@ -133,7 +177,7 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("product", r"\b(product|products)\b"),
     (
         "marketing",
-        r"\b(marketing|brand|communications|content|demand generation|growth|digital|outreach|creative|media|pr|public relations)\b",
+        r"\b(marketing|product marketing|brand|communications|content|demand generation|growth|digital|outreach|creative|media|pr|public relations)\b",
     ),
     (
         "sales",
@@ -171,7 +215,7 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ),
     (
         "strategy",
-        r"\b(strategy|strategic|planning|transformation)\b",
+        r"\b(strategy|strategic|planning|transformation|programs?|programmes?)\b",
     ),
     (
         "facilities",
@@ -183,22 +227,17 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Functions that win wherever they appear in the title, in this order.
-const PRIORITY_FUNCTIONS: &[(&str, &str)] = &[
-    ("operations", r"\b(operations?|operational|bizops|revops)\b"),
-    (
-        "elections",
-        r"\b(elections?|electoral|voter|registrar|registration)\b",
-    ),
-];
+/// The function is `operations` wherever the title says so ("Director, Global Payroll
+/// Operations"); DevOps and MLOps are engineering.
+const OPERATIONS: &str = r"\b(operations?|operational|bizops|revops)\b";
 
 struct Rules {
-    not_a_level: Vec<(Regex, &'static str)>,
+    not_a_level: Vec<(Regex, Option<Regex>, &'static str)>,
     role_nouns: Regex,
     levels: Vec<(Level, Regex, &'static str)>,
     ops_manager: Vec<(Regex, bool)>,
     ops_frontline: Regex,
-    priority_functions: Vec<(&'static str, Regex)>,
+    operations: Regex,
     functions: Vec<(&'static str, Regex)>,
     abbreviations: Vec<(Regex, &'static str)>,
     parentheses: Regex,
@@ -208,7 +247,10 @@ struct Rules {
 static RULES: LazyLock<Rules> = LazyLock::new(|| {
     let re = |p: &str| Regex::new(p).expect("title patterns are valid");
     Rules {
-        not_a_level: NOT_A_LEVEL.iter().map(|(p, why)| (re(p), *why)).collect(),
+        not_a_level: NOT_A_LEVEL
+            .iter()
+            .map(|(p, unless, why)| (re(p), (!unless.is_empty()).then(|| re(unless)), *why))
+            .collect(),
         role_nouns: re(ROLE_NOUNS),
         levels: LEVELS.iter().map(|(l, p, why)| (*l, re(p), *why)).collect(),
         ops_manager: OPS_MANAGER
@@ -216,10 +258,7 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
             .map(|(p, whole)| (re(p), *whole))
             .collect(),
         ops_frontline: re(OPS_FRONTLINE),
-        priority_functions: PRIORITY_FUNCTIONS
-            .iter()
-            .map(|(f, p)| (*f, re(p)))
-            .collect(),
+        operations: re(OPERATIONS),
         functions: FUNCTIONS.iter().map(|(f, p)| (*f, re(p))).collect(),
         abbreviations: [
             (r"\bv\.\s?p\.?", "vp"),
@@ -275,20 +314,25 @@ pub fn parse(title: &str) -> ParsedTitle {
     if t.is_empty() {
         return none("the title is empty");
     }
-    let named: Vec<&(Level, Regex, &str)> = rules
+    let mut named: Vec<&(Level, Regex, &str)> = rules
         .levels
         .iter()
         .filter(|(_, re, _)| re.is_match(&t))
         .collect();
-    // A level named only inside parentheses ("Head of Ops (Director level)") still makes two.
+    // A level inside parentheses still counts: beside another level it makes two ("Head of
+    // Ops (Director level)"); alone it is the title's level, so the role-noun rule below
+    // still sees "Data Scientist (C13/VP)" as a bank rank.
     let full = expand(title);
-    let in_parentheses = rules
+    let in_parentheses: Vec<&(Level, Regex, &str)> = rules
         .levels
         .iter()
         .filter(|(l, re, _)| !named.iter().any(|(n, _, _)| n == l) && re.is_match(&full))
-        .count();
-    if !named.is_empty() && in_parentheses > 0 {
+        .collect();
+    if !named.is_empty() && !in_parentheses.is_empty() {
         return none("names two levels, one in parentheses: the level is open");
+    }
+    if named.is_empty() {
+        named = in_parentheses;
     }
     if named.len() > 1 {
         let names: Vec<&str> = named.iter().map(|(l, _, _)| l.as_str()).collect();
@@ -297,8 +341,8 @@ pub fn parse(title: &str) -> ParsedTitle {
             names.join(" and ")
         ));
     }
-    for (re, why) in &rules.not_a_level {
-        if re.is_match(&t) {
+    for (re, unless, why) in &rules.not_a_level {
+        if re.is_match(&t) && !unless.as_ref().is_some_and(|u| u.is_match(&t)) {
             return none(why);
         }
     }
@@ -345,17 +389,19 @@ pub fn parse(title: &str) -> ParsedTitle {
 
 fn function_of(t: &str) -> Option<String> {
     let rules = &*RULES;
-    if let Some((name, _)) = rules
-        .priority_functions
-        .iter()
-        .find(|(_, re)| re.is_match(t))
-    {
-        return Some(name.to_string());
+    if rules.operations.is_match(t) {
+        return Some("operations".to_string());
     }
     rules
         .functions
         .iter()
-        .filter_map(|(name, re)| re.find(t).map(|m| (m.start(), *name)))
+        .enumerate()
+        // Left-most wins; at the same place the longer phrase ("product marketing" is
+        // marketing, not product), then the table order.
+        .filter_map(|(order, (name, re))| {
+            re.find(t)
+                .map(|m| ((m.start(), std::cmp::Reverse(m.len()), order), *name))
+        })
         .min()
         .map(|(_, name)| name.to_string())
 }
@@ -380,7 +426,7 @@ mod tests {
     #[test]
     fn every_rule_has_a_reason_and_compiles() {
         assert!(RULES.not_a_level.len() == NOT_A_LEVEL.len());
-        assert!(NOT_A_LEVEL.iter().all(|(_, why)| !why.is_empty()));
+        assert!(NOT_A_LEVEL.iter().all(|(_, _, why)| !why.is_empty()));
     }
 
     #[test]

@@ -29,7 +29,7 @@ fn every_title_in_the_table_gets_its_expected_level_and_function() {
         } else {
             function
         };
-        if level != "none" && got_function != want_function && row[3] == *"hand-written" {
+        if got_function != want_function && row[3] == *"hand-written" {
             failures.push(format!(
                 "{text:?}: function {got_function}, expected {function}"
             ));
@@ -60,7 +60,7 @@ fn function_matches_the_corpus_label_for_nearly_all_real_titles() {
         }
     }
     assert!(
-        total == 214 && right * 100 >= total * 95,
+        total == 214 && right * 100 >= total * 99,
         "function right on {right} of {total}"
     );
 }
@@ -74,9 +74,39 @@ fn not_a_level_titles_say_why() {
         ("Assistant Director of Operations", "tier below"),
         ("Director/VP of Ops", "two levels"),
         ("Creative Director", "craft or front-line"),
+        ("Director of Photography", "directs a craft"),
+        ("Data Scientist (C13/VP)", "rank of that role"),
+        ("Marketing Manager", "names no head"),
     ] {
         let p = title::parse(t);
         assert_eq!(p.level, None, "{t}");
         assert!(p.reason.contains(why), "{t}: {}", p.reason);
     }
+}
+
+#[test]
+fn a_school_subject_head_is_a_level_when_a_business_word_says_so() {
+    assert_eq!(title::parse("Head of Music").level, None);
+    let p = title::parse("Head of Music Marketing");
+    assert_eq!(p.level, Some(joblevel::Level::Head));
+    assert_eq!(p.function.as_deref(), Some("marketing"));
+}
+
+#[test]
+fn the_left_most_and_longest_function_word_names_the_function() {
+    let function = |t: &str| title::parse(t).function;
+    assert_eq!(
+        function("Director, Technical Product Marketing").as_deref(),
+        Some("marketing")
+    );
+    assert_eq!(function("Director of IT, Elections").as_deref(), Some("it"));
+    assert_eq!(
+        function("Director of Elections IT").as_deref(),
+        Some("elections")
+    );
+    // Operations wins wherever it is.
+    assert_eq!(
+        function("Director of Marketing Operations").as_deref(),
+        Some("operations")
+    );
 }
