@@ -171,3 +171,13 @@ fn real_postings_retitled_to_another_level_rarely_fit() {
         "{fits} of {total} re-titled postings fit"
     );
 }
+
+#[test]
+fn a_min_confidence_outside_zero_to_one_is_a_usage_error() {
+    joblevel()
+        .args(["fit", "--title", "VP, Ops", "--min-confidence", "50"])
+        .arg(example("vp-operations.txt"))
+        .assert()
+        .code(2)
+        .stderr(contains("give a number from 0 to 1"));
+}

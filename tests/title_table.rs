@@ -110,3 +110,22 @@ fn the_left_most_and_longest_function_word_names_the_function() {
         Some("operations")
     );
 }
+
+#[test]
+fn the_title_command_prints_level_function_and_reason_and_exits_0() {
+    let mut cmd = assert_cmd::Command::cargo_bin("joblevel").unwrap();
+    cmd.args(["title", "Sr. Dir. of Ops (Remote)"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("level:     director"))
+        .stdout(predicates::str::contains("function:  operations"));
+    let out = assert_cmd::Command::cargo_bin("joblevel")
+        .unwrap()
+        .args(["title", "--format", "json", "Managing Director"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["level"], serde_json::Value::Null);
+    assert!(v["reason"].as_str().unwrap().contains("company officer"));
+}
