@@ -70,13 +70,7 @@ impl ScoringArgs {
 /// Reads `path` (or stdin for `-`) and checks it is usable text: not empty, not binary, UTF-8.
 pub fn read_text(path: &Path) -> Result<String, Error> {
     let bytes = read_input(path)?;
-    joblevel::text::decode(&bytes)?;
-    // decode has checked the bytes are UTF-8, so this conversion cannot fail.
-    String::from_utf8(bytes).map_err(|e| {
-        Error::Input(joblevel::InputError::InvalidUtf8 {
-            offset: e.utf8_error().valid_up_to(),
-        })
-    })
+    Ok(joblevel::text::decode(&bytes)?.to_string())
 }
 
 /// The help text of `--model`, shared by every subcommand that scores.
