@@ -51,7 +51,7 @@ pub const NOT_A_LEVEL: &[(&str, &str, &str)] = &[
     ),
     // assistant_to
     (
-        r"\b(assistant|secretary|ea|pa|coordinator|chief of staff|associate)\b.*\b(to|supporting|reporting to)\b.*\b(vp|vice president|director|head|ceo|coo|cfo|president|chief|executive)",
+        r"\b(assistant|secretary|ea|pa|coordinator|chief of staff)\b.*\b(to|supporting|reporting to)\b.*\b(vp|vice president|director|head|ceo|coo|cfo|president|chief|executive)",
         "",
         "supports a leader; the level named is the leader's, not this post's",
     ),
@@ -125,9 +125,11 @@ pub const LEVELS: &[(Level, &str, &str)] = &[
         "names a vice president: VP, SVP, EVP or Vice President",
     ),
     (Level::Director, r"\bdirectors?\b", "names a director"),
+    // "X Head" where X is a function or a unit: the corpus rule's list ends in "...", so this
+    // one is wide; an Indian-English "Plant Head" or "Delivery Head" runs a unit.
     (
         Level::Head,
-        r"\bhead of\b|^(global |regional |interim |acting |group |country )*head ?[-,:|]|\b(operations|business|sales|country|department|division|unit|function|team|marketing|product|engineering|finance|hr|technology|it|data|regional|cluster|zonal|branch|category) head\b",
+        r"\bhead of\b|^(global |regional |interim |acting |group |country )*head ?[-,:|]|\b(operations|business|sales|country|department|division|section|unit|function|team|group|marketing|product|engineering|finance|hr|technology|tech|it|data|analytics|regional|cluster|zonal|zone|area|circle|state|city|branch|category|segment|vertical|channel|account|accounts|practice|delivery|project|program|programme|plant|production|manufacturing|quality|procurement|purchasing|sourcing|logistics|supply chain|admin|administration|legal|compliance|risk|audit|tax|treasury|accounting|people|talent|recruitment|training|communications|brand|content|design|digital|growth|commercial|retail|customer|service|services|support|partnerships|strategy|research|security|infrastructure|network) head\b",
         "names a head: Head of X or X Head",
     ),
 ];
@@ -264,7 +266,7 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
             (r"\bv\.\s?p\.?", "vp"),
             (r"\bvice[\s-]+-?\s*president", "vice president"),
             (r"\bsr\.?\s", "senior "),
-            (r"\bdir\.?(\s|$)", "director "),
+            (r"\bdir\b\.?", "director"),
             (r"\bops\b", "operations"),
             (r"\bmgr\b", "manager"),
             (r"\s*[–—|]\s*", " - "),
@@ -346,7 +348,7 @@ pub fn parse(title: &str) -> ParsedTitle {
             return none(why);
         }
     }
-    if let Some((level, _, why)) = named.first() {
+    if let Some((level, re, why)) = named.first() {
         // "Executive" is part of "Executive Vice President", "Associate" of "Associate
         // Director": those are levels, not role nouns.
         let rest = t
@@ -358,10 +360,18 @@ pub fn parse(title: &str) -> ParsedTitle {
                 m.as_str()
             ));
         }
+        // Quote the words that decided, from the title with its parentheses if need be.
+        let matched = re.find(&t).or_else(|| re.find(&full)).map(|m| m.as_str());
         return ParsedTitle {
             level: Some(*level),
             function,
-            reason: why.to_string(),
+            reason: match matched {
+                Some(m) => format!(
+                    "{why} (matched {:?})",
+                    m.trim_end_matches([' ', '-', ',', ':'])
+                ),
+                None => why.to_string(),
+            },
         };
     }
     let head_part = t.split(',').next().unwrap_or(&t).trim();
