@@ -49,7 +49,7 @@ pub struct Fit {
 /// fit -- --ignored --nocapture` prints it): true titles get `fits` 98 of 214 times and a misfit
 /// 14 times; postings re-titled to another level get `fits` 14 of 428 times and a misfit 210
 /// times; the rest are `uncertain`. At 0.4 re-titled postings fit 49 times, at 0.6 true titles
-/// fit only 72 times: 0.5 keeps wrong `fits` near 3% while half the true titles still fit.
+/// fit only 72 times: 0.5 keeps wrong `fits` near 3% while nearly half the true titles still fit.
 pub const DEFAULT_MIN_CONFIDENCE: f64 = 0.5;
 
 /// Judges `title` against `description`. The description is scored with its own title masked
