@@ -68,7 +68,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
 fn render(fit: &Fit, min_confidence: f64) -> String {
     let p = &fit.prediction;
     let named = fit.title.level.map_or("none", |l| l.as_str());
-    let mut out = format!("title:        {named} ({})\n", fit.title.reason);
+    let mut out = format!("title:        {named}: {}\n", fit.title.reason);
     out += &format!(
         "description:  {} (confidence {:.2}; head {:.2}, director {:.2}, vp {:.2})\n",
         p.level, p.confidence, p.probabilities[0], p.probabilities[1], p.probabilities[2]
