@@ -115,7 +115,7 @@ pub enum BatchError {
 struct Row {
     record: u64,
     line: u64,
-    fields: Result<ByteRecord, String>,
+    fields: ByteRecord,
 }
 
 /// What scoring one row gave.
@@ -244,7 +244,7 @@ fn read_chunk<R: Read>(
                 rows.push(Row {
                     record,
                     line,
-                    fields: Ok(fields),
+                    fields,
                 });
             }
             Ok(false) => break,
@@ -257,12 +257,7 @@ fn read_chunk<R: Read>(
 }
 
 fn score(classifier: &Classifier, layout: &Layout, row: &Row, min_confidence: f64) -> Outcome {
-    match row
-        .fields
-        .as_ref()
-        .map_err(Clone::clone)
-        .and_then(|f| text_of(layout, f))
-    {
+    match text_of(layout, &row.fields) {
         Err(reason) => Outcome::Failed(reason),
         Ok((text, title)) => {
             let scored = match title {
@@ -374,8 +369,7 @@ fn write_chunk<W: Write>(
             Outcome::Scored(..) => summary.scored += 1,
             Outcome::Failed(_) => summary.failed += 1,
         }
-        let empty = ByteRecord::new();
-        let fields = row.fields.as_ref().unwrap_or(&empty);
+        let fields = &row.fields;
         sink.write(
             layout,
             fields,
