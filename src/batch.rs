@@ -63,6 +63,9 @@ pub struct Options {
     pub strict: bool,
     /// Records per chunk.
     pub chunk_rows: usize,
+    /// A chunk also ends once its records hold this many bytes, so a file of long postings
+    /// holds as much in memory as one of short ones.
+    pub chunk_bytes: usize,
     /// Evidence terms written per row (for the predicted level).
     pub evidence_terms: usize,
     /// With a title column: below this confidence the fit verdict is `uncertain`.
@@ -78,6 +81,7 @@ impl Default for Options {
             format: Format::Csv,
             strict: false,
             chunk_rows: 2048,
+            chunk_bytes: 8 << 20,
             evidence_terms: 3,
             min_confidence: fit::DEFAULT_MIN_CONFIDENCE,
         }
@@ -85,11 +89,15 @@ impl Default for Options {
 }
 
 /// Counts reported at the end of a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Summary {
     pub rows: u64,
     pub scored: u64,
     pub failed: u64,
+    /// Result columns written under another name because the input already had a column of
+    /// that name, as `(name, written as)`: a labelled export's own `level` column is kept, and
+    /// the prediction goes to `joblevel_level`.
+    pub renamed: Vec<(String, String)>,
 }
 
 /// Why a batch run stopped.
@@ -108,7 +116,7 @@ pub enum BatchError {
     #[error("reading CSV: {0}")]
     Read(csv::Error),
     #[error("writing output: {0}")]
-    Write(String),
+    Write(std::io::Error),
 }
 
 /// One input record as read, with its place in the file.
@@ -130,7 +138,13 @@ struct Layout {
     headers: ByteRecord,
     text: Vec<usize>,
     title: Option<usize>,
+    /// The names of the appended columns as written: [`RESULT_COLUMNS`], then [`FIT_COLUMNS`]
+    /// with a title, each renamed if the input has it already.
+    results: Vec<String>,
 }
+
+/// Position of `error` among the appended columns.
+const ERROR_FIELD: usize = 6;
 
 /// Scores every record of `input` and writes `output`; `progress(rows, bytes_read)` is called
 /// after each chunk.
@@ -156,9 +170,18 @@ pub fn run<R: Read + Send, W: Write + Send>(
     }
     let layout = resolve_layout(headers, options)?;
     let mut sink = Sink::new(output, &layout, options.format)?;
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        renamed: RESULT_COLUMNS
+            .iter()
+            .chain(&FIT_COLUMNS)
+            .zip(&layout.results)
+            .filter(|(name, written)| *name != written)
+            .map(|(name, written)| (name.to_string(), written.clone()))
+            .collect(),
+        ..Summary::default()
+    };
 
-    let mut next = read_chunk(&mut reader, options.chunk_rows, 0)?;
+    let mut next = read_chunk(&mut reader, options, 0, Vec::new())?;
     let mut scored: Option<(Vec<Row>, Vec<Outcome>)> = None;
     loop {
         let current = std::mem::take(&mut next);
@@ -166,17 +189,20 @@ pub fn run<R: Read + Send, W: Write + Send>(
             break;
         }
         let last_record = current.last().map_or(summary.rows, |r| r.record);
-        // Write the previous chunk and read the next one while this one is scored.
+        // Write the previous chunk and read the next one while this one is scored; at most
+        // three chunks are held at any time.
         let (io, outcomes) = rayon::join(
             || -> Result<Vec<Row>, BatchError> {
+                let mut spare = Vec::new();
                 if let Some((rows, outcomes)) = scored.take() {
                     write_chunk(&mut sink, &layout, &rows, &outcomes, options, &mut summary)?;
                     progress(summary.rows, reader.position().byte());
+                    spare = rows;
                 }
                 if current.is_empty() {
                     Ok(Vec::new())
                 } else {
-                    read_chunk(&mut reader, options.chunk_rows, last_record)
+                    read_chunk(&mut reader, options, last_record, spare)
                 }
             },
             || {
@@ -213,34 +239,55 @@ fn resolve_layout(headers: ByteRecord, options: &Options) -> Result<Layout, Batc
         ),
         None => columns::find(&names, &columns::TITLE_COLUMNS).filter(|c| !text.contains(c)),
     };
-    for name in RESULT_COLUMNS.iter().chain(&FIT_COLUMNS) {
-        if columns::find(&names, &[name]).is_some() {
-            return Err(BatchError::Columns(format!(
-                "the input already has a column named {name:?}, which the output adds; rename it"
-            )));
-        }
-    }
+    let appended = RESULT_COLUMNS.iter().chain(if title.is_some() {
+        &FIT_COLUMNS[..]
+    } else {
+        &[]
+    });
+    let results = appended
+        .map(|&name| {
+            // Compared as columns are found (case, spaces and `_` ignored), so that a reader
+            // looking columns up by name never finds the input's column instead of ours.
+            let mut written = name.to_string();
+            while columns::find(&names, &[&written]).is_some() {
+                written.insert_str(0, "joblevel_");
+            }
+            written
+        })
+        .collect();
     Ok(Layout {
         headers,
         text,
         title,
+        results,
     })
 }
 
-/// Reads up to `n` records; record numbers continue from `last_record`.
+/// Reads the next chunk: up to [`Options::chunk_rows`] records or [`Options::chunk_bytes`]
+/// bytes. Record numbers continue from `last_record`; the records of `spare` (a chunk already
+/// written) are reused.
 fn read_chunk<R: Read>(
     reader: &mut csv::Reader<R>,
-    n: usize,
+    options: &Options,
     last_record: u64,
+    spare: Vec<Row>,
 ) -> Result<Vec<Row>, BatchError> {
-    let mut rows = Vec::with_capacity(n);
+    // A record that held a very long field keeps its buffer; let it go rather than keep
+    // megabytes for every later chunk.
+    let mut spare = spare
+        .into_iter()
+        .map(|row| row.fields)
+        .filter(|fields| fields.as_slice().len() <= 1 << 16);
+    let mut rows = Vec::with_capacity(options.chunk_rows.min(1 << 16));
     let mut record = last_record;
-    while rows.len() < n {
-        let mut fields = ByteRecord::new();
+    let mut bytes = 0;
+    while rows.len() < options.chunk_rows && bytes < options.chunk_bytes {
+        let mut fields = spare.next().unwrap_or_default();
         let line = reader.position().line();
         match reader.read_byte_record(&mut fields) {
             Ok(true) => {
                 record += 1;
+                bytes += fields.as_slice().len();
                 rows.push(Row {
                     record,
                     line,
@@ -305,11 +352,15 @@ fn text_of<'r>(
     layout: &Layout,
     fields: &'r ByteRecord,
 ) -> Result<(Cow<'r, str>, Option<&'r str>), String> {
-    if fields.len() != layout.headers.len() {
+    let (got, want) = (fields.len(), layout.headers.len());
+    if got != want {
+        let how = if got < want {
+            "padded with empty fields"
+        } else {
+            "the extra fields are dropped"
+        };
         return Err(format!(
-            "record has {} fields, header has {}",
-            fields.len(),
-            layout.headers.len()
+            "record has {got} fields, header has {want} ({how})"
         ));
     }
     let column = |i: usize| String::from_utf8_lossy(&layout.headers[i]).into_owned();
@@ -356,6 +407,7 @@ fn write_chunk<W: Write>(
     options: &Options,
     summary: &mut Summary,
 ) -> Result<(), BatchError> {
+    let mut results = Results::default();
     for (row, outcome) in rows.iter().zip(outcomes) {
         if let (true, Outcome::Failed(reason)) = (options.strict, outcome) {
             return Err(BatchError::Strict {
@@ -369,87 +421,159 @@ fn write_chunk<W: Write>(
             Outcome::Scored(..) => summary.scored += 1,
             Outcome::Failed(_) => summary.failed += 1,
         }
-        let fields = &row.fields;
-        sink.write(
-            layout,
-            fields,
-            &results(outcome, options.evidence_terms, layout.title.is_some()),
-        )?;
+        results.fill(outcome, options.evidence_terms, layout.title.is_some());
+        sink.write(layout, &row.fields, &results)?;
     }
     Ok(())
 }
 
-/// The appended fields: [`RESULT_COLUMNS`], then [`FIT_COLUMNS`] when there is a title.
-fn results(outcome: &Outcome, evidence_terms: usize, with_fit: bool) -> Vec<String> {
-    let mut fields = match outcome {
-        Outcome::Failed(reason) => {
-            let mut fields = vec![String::new(); RESULT_COLUMNS.len()];
-            fields[6] = reason.clone();
-            fields
-        }
-        Outcome::Scored(p, _) => vec![
-            p.level.as_str().to_string(),
-            format!("{:.4}", p.confidence),
-            format!("{:.4}", p.scores[Level::Head.index()]),
-            format!("{:.4}", p.scores[Level::Director.index()]),
-            format!("{:.4}", p.scores[Level::Vp.index()]),
-            evidence(p, evidence_terms),
-            String::new(),
-        ],
-    };
-    if with_fit {
-        match outcome {
-            Outcome::Scored(_, Some((named, verdict))) => {
-                fields.push(named.map_or("none", Level::as_str).to_string());
-                fields.push(verdict.to_string());
-            }
-            _ => fields.extend([String::new(), String::new()]),
-        }
-    }
-    fields
+/// The appended fields of one row ([`RESULT_COLUMNS`], then [`FIT_COLUMNS`] with a title),
+/// written into one buffer reused from row to row.
+#[derive(Default)]
+struct Results {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
 }
 
-/// `term=+0.123; term=+0.045`: the strongest terms for the predicted level.
-fn evidence(p: &Prediction, n: usize) -> String {
-    p.evidence_for(p.level)
-        .take(n)
-        .map(|e| format!("{}={:+.3}", e.term, e.weight))
-        .collect::<Vec<_>>()
-        .join("; ")
+impl Results {
+    fn fill(&mut self, outcome: &Outcome, evidence_terms: usize, with_fit: bool) {
+        self.bytes.clear();
+        self.ends.clear();
+        match outcome {
+            Outcome::Failed(reason) => {
+                for _ in 0..ERROR_FIELD {
+                    self.end();
+                }
+                self.bytes.extend_from_slice(reason.as_bytes());
+                self.end();
+            }
+            Outcome::Scored(p, _) => {
+                self.bytes.extend_from_slice(p.level.as_str().as_bytes());
+                self.end();
+                push_fixed(&mut self.bytes, p.confidence, 4, false);
+                self.end();
+                for level in Level::ALL {
+                    push_fixed(
+                        &mut self.bytes,
+                        f64::from(p.scores[level.index()]),
+                        4,
+                        false,
+                    );
+                    self.end();
+                }
+                // `term=+0.123; term=+0.045`: the strongest terms for the predicted level.
+                for (i, e) in p.evidence_for(p.level).take(evidence_terms).enumerate() {
+                    if i > 0 {
+                        self.bytes.extend_from_slice(b"; ");
+                    }
+                    self.bytes.extend_from_slice(e.term.as_bytes());
+                    self.bytes.push(b'=');
+                    push_fixed(&mut self.bytes, f64::from(e.weight), 3, true);
+                }
+                self.end();
+                self.end(); // error: none
+            }
+        }
+        if with_fit {
+            if let Outcome::Scored(_, Some((named, verdict))) = outcome {
+                self.bytes
+                    .extend_from_slice(named.map_or("none", Level::as_str).as_bytes());
+                self.end();
+                // Writing to a Vec cannot fail.
+                let _ = write!(self.bytes, "{verdict}");
+                self.end();
+            } else {
+                self.end();
+                self.end();
+            }
+        }
+    }
+
+    fn end(&mut self) {
+        self.ends.push(self.bytes.len());
+    }
+
+    fn fields(&self) -> impl Iterator<Item = &[u8]> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(a, &b)| &self.bytes[a..b])
+    }
+}
+
+/// Writes `x` with `decimals` decimals (`-0.1235`, or `+0.124` with `plus`), as `{:.N}` does
+/// but without the formatting machinery, which was a tenth of the writing time; ties may round
+/// the other way in the last digit. Non-finite or huge values go through `format!`.
+fn push_fixed(out: &mut Vec<u8>, x: f64, decimals: u32, plus: bool) {
+    let scale = 10u64.pow(decimals);
+    if !x.is_finite() || x.abs() >= 1e9 {
+        let _ = if plus {
+            write!(out, "{x:+.*}", decimals as usize)
+        } else {
+            write!(out, "{x:.*}", decimals as usize)
+        };
+        return;
+    }
+    let n = (x.abs() * scale as f64).round() as u64;
+    if x < 0.0 && n > 0 {
+        out.push(b'-');
+    } else if plus {
+        out.push(b'+');
+    }
+    let _ = write!(out, "{}.", n / scale);
+    let frac = n % scale;
+    let mut digit = scale / 10;
+    while digit > 0 {
+        out.push(b'0' + (frac / digit % 10) as u8);
+        digit /= 10;
+    }
 }
 
 /// The output writer: CSV or JSON lines.
 enum Sink<W: Write> {
     Csv(Box<csv::Writer<W>>, ByteRecord),
+    /// The writer and the JSON keys: the header names, made unique, then the result names.
     Jsonl(std::io::BufWriter<W>, Vec<String>),
 }
 
 impl<W: Write> Sink<W> {
     fn new(output: W, layout: &Layout, format: Format) -> Result<Sink<W>, BatchError> {
-        let names: Vec<String> = layout
+        let mut names: Vec<String> = layout
             .headers
             .iter()
             .map(|h| String::from_utf8_lossy(h).into_owned())
-            .chain(RESULT_COLUMNS.iter().map(|s| s.to_string()))
-            .chain(
-                layout
-                    .title
-                    .iter()
-                    .flat_map(|_| FIT_COLUMNS.map(String::from)),
-            )
             .collect();
         match format {
             Format::Csv => {
                 let mut w = csv::WriterBuilder::new()
                     .buffer_capacity(1 << 16)
                     .from_writer(output);
+                names.extend(layout.results.iter().cloned());
                 w.write_record(&names).map_err(write_err)?;
                 Ok(Sink::Csv(Box::new(w), ByteRecord::new()))
             }
-            Format::Jsonl => Ok(Sink::Jsonl(
-                std::io::BufWriter::with_capacity(1 << 16, output),
-                names,
-            )),
+            Format::Jsonl => {
+                // A CSV may repeat a header name; a JSON object cannot, and the second value
+                // would silently replace the first. Repeats become `name_2`, `name_3`...
+                let mut seen = rustc_hash::FxHashSet::default();
+                for name in names.iter_mut() {
+                    let mut n = 1;
+                    let base = name.clone();
+                    while !seen.insert(name.clone()) {
+                        n += 1;
+                        *name = format!("{base}_{n}");
+                    }
+                }
+                for result in &layout.results {
+                    let mut name = result.clone();
+                    while !seen.insert(name.clone()) {
+                        name.insert_str(0, "joblevel_");
+                    }
+                    names.push(name);
+                }
+                Ok(Sink::Jsonl(
+                    std::io::BufWriter::with_capacity(1 << 16, output),
+                    names,
+                ))
+            }
         }
     }
 
@@ -459,18 +583,15 @@ impl<W: Write> Sink<W> {
         &mut self,
         layout: &Layout,
         fields: &ByteRecord,
-        results: &[String],
+        results: &Results,
     ) -> Result<(), BatchError> {
         let width = layout.headers.len();
         let input = (0..width).map(|i| fields.get(i).unwrap_or_default());
         match self {
             Sink::Csv(w, record) => {
                 record.clear();
-                for f in input {
+                for f in input.chain(results.fields()) {
                     record.push_field(f);
-                }
-                for r in results {
-                    record.push_field(r.as_bytes());
                 }
                 w.write_byte_record(record).map_err(write_err)
             }
@@ -479,42 +600,45 @@ impl<W: Write> Sink<W> {
                 for (name, f) in names.iter().zip(input) {
                     object.insert(name.clone(), String::from_utf8_lossy(f).into_owned().into());
                 }
-                for (name, r) in names[width..].iter().zip(results) {
-                    object.insert(name.clone(), result_json(name, r));
+                for (i, (name, r)) in names[width..].iter().zip(results.fields()).enumerate() {
+                    object.insert(name.clone(), result_json(i, r));
                 }
-                serde_json::to_writer(&mut *w, &object)
-                    .map_err(|e| BatchError::Write(e.to_string()))?;
-                w.write_all(b"\n")
-                    .map_err(|e| BatchError::Write(e.to_string()))
+                serde_json::to_writer(&mut *w, &object).map_err(|e| BatchError::Write(e.into()))?;
+                w.write_all(b"\n").map_err(BatchError::Write)
             }
         }
     }
 
     fn finish(self) -> Result<(), BatchError> {
         match self {
-            Sink::Csv(mut w, _) => w.flush().map_err(|e| BatchError::Write(e.to_string())),
-            Sink::Jsonl(mut w, _) => w.flush().map_err(|e| BatchError::Write(e.to_string())),
+            Sink::Csv(mut w, _) => w.flush().map_err(BatchError::Write),
+            Sink::Jsonl(mut w, _) => w.flush().map_err(BatchError::Write),
         }
     }
 }
 
-/// Result fields in JSON: numbers as numbers, empty fields as null.
-fn result_json(name: &str, value: &str) -> serde_json::Value {
+/// Result field `i` in JSON: confidence and scores as numbers, empty fields as null.
+fn result_json(i: usize, value: &[u8]) -> serde_json::Value {
     if value.is_empty() {
         return serde_json::Value::Null;
     }
-    match name {
-        "confidence" | "score_head" | "score_director" | "score_vp" => value
+    // Results are built from strings, so they are UTF-8.
+    let value = String::from_utf8_lossy(value);
+    match i {
+        1..=4 => value
             .parse::<f64>()
             .ok()
             .and_then(serde_json::Number::from_f64)
             .map_or(serde_json::Value::Null, serde_json::Value::Number),
-        _ => value.into(),
+        _ => value.into_owned().into(),
     }
 }
 
 fn write_err(e: csv::Error) -> BatchError {
-    BatchError::Write(e.to_string())
+    BatchError::Write(match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
+    })
 }
 
 #[cfg(test)]
@@ -559,6 +683,53 @@ mod tests {
         let mut r = csv::Reader::from_reader(out.as_bytes());
         let ids: Vec<String> = r.records().map(|x| x.unwrap()[0].to_string()).collect();
         assert_eq!(ids, (0..25).map(|i| i.to_string()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn long_records_end_a_chunk_early_and_keep_their_order() {
+        let text = "Report to the CEO and own the company-wide strategy. ".repeat(40);
+        let mut input = String::from("id,description\n");
+        for i in 0..30 {
+            input += &format!("{i},\"{text}\"\n");
+        }
+        let options = Options {
+            chunk_bytes: 3 * text.len(),
+            ..Options::default()
+        };
+        let (summary, out) = run_str(&input, &options);
+        assert_eq!(summary.unwrap().scored, 30);
+        let mut r = csv::Reader::from_reader(out.as_bytes());
+        let ids: Vec<String> = r.records().map(|x| x.unwrap()[0].to_string()).collect();
+        assert_eq!(ids, (0..30).map(|i| i.to_string()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn fixed_point_numbers_read_as_format_writes_them() {
+        for x in [
+            0.0, 1.0, 0.59741, 0.33334, 2.71949, -0.64812, 12.5, -3.0, 0.99996,
+        ] {
+            let mut out = Vec::new();
+            push_fixed(&mut out, x, 4, false);
+            assert_eq!(String::from_utf8(out).unwrap(), format!("{x:.4}"));
+            let mut out = Vec::new();
+            push_fixed(&mut out, x, 3, true);
+            assert_eq!(String::from_utf8(out).unwrap(), format!("{x:+.3}"));
+        }
+        let mut out = Vec::new();
+        push_fixed(&mut out, -0.00001, 4, false);
+        assert_eq!(out, b"0.0000", "no negative zero");
+    }
+
+    #[test]
+    fn a_result_column_the_input_has_already_is_renamed_not_refused() {
+        let input = "id,Level,description\n1,L7,Report to the CEO\n";
+        let (summary, out) = run_str(input, &Options::default());
+        assert_eq!(
+            summary.unwrap().renamed,
+            [("level".to_string(), "joblevel_level".to_string())]
+        );
+        let header = out.lines().next().unwrap();
+        assert!(header.starts_with("id,Level,description,joblevel_level,confidence,"));
     }
 
     #[test]

@@ -119,7 +119,10 @@ fn bad_records_get_an_error_row_and_the_run_goes_on() {
     let (headers, rows) = records(text.as_bytes());
     let errors: Vec<&str> = rows.iter().map(|r| field(&headers, r, "error")).collect();
     assert_eq!(errors[0], "");
-    assert_eq!(errors[1], "record has 2 fields, header has 3");
+    assert_eq!(
+        errors[1],
+        "record has 2 fields, header has 3 (padded with empty fields)"
+    );
     assert!(
         errors[2].starts_with("column \"description\" is not valid UTF-8 (bad byte at offset 4)"),
         "{}",
@@ -131,7 +134,10 @@ fn bad_records_get_an_error_row_and_the_run_goes_on() {
         "{}",
         errors[4]
     );
-    assert_eq!(errors[5], "record has 4 fields, header has 3");
+    assert_eq!(
+        errors[5],
+        "record has 4 fields, header has 3 (the extra fields are dropped)"
+    );
     assert_eq!(errors[6], "");
     assert_eq!(field(&headers, &rows[1], "level"), "");
     assert_eq!(field(&headers, &rows[6], "level"), "vp");
@@ -287,4 +293,102 @@ fn a_title_column_adds_title_level_and_fit_columns() {
         ]
     );
     assert_eq!(field(&headers, &rows[3], "error"), "text is empty");
+}
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/batch")
+        .join(name)
+}
+
+#[test]
+fn a_job_board_export_is_scored_first_time_keeping_its_own_level_column() {
+    // BOM, CRLF, `;` delimiter, HTML, a `Level` column of its own, an empty description and a
+    // truncated record: what a spreadsheet export of a job board looks like.
+    let out = joblevel()
+        .args(["batch", "--delimiter", ";"])
+        .arg(fixture("export.csv"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(7), "{stderr}");
+    assert!(stderr.contains("6 rows: 4 scored, 2 failed"), "{stderr}");
+    assert!(
+        stderr.contains("the input has a \"level\" column, so ours is \"joblevel_level\""),
+        "{stderr}"
+    );
+    let (headers, rows) = records(&out.stdout);
+    assert_eq!(
+        headers.iter().take(7).collect::<Vec<_>>(),
+        [
+            "Job ID",
+            "Job Title",
+            "Company",
+            "Location",
+            "Level",
+            "Job Description",
+            "joblevel_level"
+        ]
+    );
+    let ids: Vec<&str> = rows.iter().map(|r| field(&headers, r, "Job ID")).collect();
+    assert_eq!(
+        ids,
+        ["J-1001", "J-1002", "J-1003", "J-1004", "J-1005", "J-1006"]
+    );
+    assert_eq!(
+        field(&headers, &rows[0], "Level"),
+        "L8",
+        "the input's column is kept"
+    );
+    assert_eq!(field(&headers, &rows[0], "joblevel_level"), "vp");
+    assert_eq!(
+        field(&headers, &rows[0], "Company"),
+        "Northwind Freight; Ltd"
+    );
+    assert!(field(&headers, &rows[0], "Job Description").contains("<li>Work with the CFO"));
+    assert_eq!(field(&headers, &rows[0], "title_level"), "vp");
+    assert_eq!(field(&headers, &rows[3], "error"), "text is empty");
+    assert_eq!(
+        field(&headers, &rows[4], "error"),
+        "record has 3 fields, header has 6 (padded with empty fields)"
+    );
+    assert!(rows.iter().all(|r| r.len() == headers.len()), "rectangular");
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_run_quietly() {
+    // `joblevel batch big.csv | head`: the output is far larger than a pipe buffer, so the
+    // writer is still writing when the reader goes away.
+    let dir = tempfile::tempdir().unwrap();
+    let mut input = String::from("id,description\n");
+    for i in 0..5000 {
+        input += &format!("{i},\"{VP}\"\n");
+    }
+    let path = write(dir.path(), "many.csv", input.as_bytes());
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("joblevel"))
+        .arg("batch")
+        .arg(&path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(first.starts_with(b"id,description,level,"));
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn jsonl_keeps_repeated_header_names_apart() {
+    let out = joblevel()
+        .args(["batch", "--format", "jsonl", "-q", "-"])
+        .write_stdin(format!("note,description,note\na,\"{VP}\",b\n"))
+        .output()
+        .unwrap();
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((&line["note"], &line["note_2"]), (&"a".into(), &"b".into()));
+    assert_eq!(line["level"], "vp");
 }

@@ -3,7 +3,7 @@
 use joblevel::batch::{self, BatchError, Format, Options, Summary};
 use joblevel::error::{Error, exit};
 use std::fs::File;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{ErrorKind, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// Score a CSV of postings; write the same rows with the classification appended.
@@ -23,9 +23,13 @@ use std::path::{Path, PathBuf};
 /// and two more columns are added: title_level (head, director, vp or none) and fit (fits,
 /// over-titled, under-titled, title-not-a-level or uncertain; see `joblevel fit`).
 ///
+/// An input column that has the name of an added column (a labelled export's own `level`,
+/// say) is kept as it is, and the added column is written as joblevel_level; the summary
+/// says so.
+///
 /// The file is streamed in chunks scored in parallel (--threads); memory stays bounded. A
-/// progress bar is shown on stderr when it is a terminal; a summary of scored and failed rows
-/// is printed at the end (--quiet silences it).
+/// progress bar (bytes read, MB/s, rows/s) is shown on stderr when it is a terminal; a summary
+/// of scored and failed rows is printed at the end (--quiet silences it).
 ///
 /// Exit code: 0 all rows scored, 7 some rows carry an error, 3 unusable input (no text
 /// column, empty input, or a bad record with --strict), 4 a file could not be read or written.
@@ -130,24 +134,37 @@ pub fn run(args: Args) -> Result<i32, Error> {
     let bar = progress_bar(size, args.quiet);
     let result = batch::run(&classifier, input, output, &options, |rows, bytes| {
         if let Some(bar) = &bar {
+            // The bar counts bytes (it knows the file size, not the row count); rows/s is ours.
+            let per_sec = rows as f64 / bar.elapsed().as_secs_f64().max(1e-3);
             bar.set_position(bytes);
-            bar.set_message(format!("{rows} rows"));
+            bar.set_message(format!("{rows} rows, {per_sec:.0} rows/s"));
         }
     });
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let summary = result.map_err(|e| match e {
-        BatchError::Read(e) if e.is_io_error() => Error::Io {
-            path: args.input.clone(),
-            source: std::io::Error::other(e.to_string()),
-        },
-        BatchError::Write(reason) => Error::Io {
-            path: args.output.clone().unwrap_or_else(|| PathBuf::from("-")),
-            source: std::io::Error::other(reason),
-        },
-        other => Error::Csv(format!("{}: {other}", args.input.display())),
-    })?;
+    let to_stdout = args.output.as_deref().is_none_or(|p| p == Path::new("-"));
+    let summary = match result {
+        Ok(summary) => summary,
+        // `joblevel batch big.csv | head`: the reader has what it wanted; stop quietly, as
+        // other filters do.
+        Err(BatchError::Write(e)) if to_stdout && e.kind() == ErrorKind::BrokenPipe => {
+            return Ok(exit::OK);
+        }
+        Err(e) => {
+            return Err(match e {
+                BatchError::Read(e) if e.is_io_error() => Error::Io {
+                    path: args.input.clone(),
+                    source: std::io::Error::other(e.to_string()),
+                },
+                BatchError::Write(source) => Error::Io {
+                    path: args.output.clone().unwrap_or_else(|| PathBuf::from("-")),
+                    source,
+                },
+                other => Error::Csv(format!("{}: {other}", args.input.display())),
+            });
+        }
+    };
     if !args.quiet {
         eprintln!("{}", describe(&summary));
     }
@@ -166,6 +183,9 @@ fn describe(s: &Summary) -> String {
     if s.failed > 0 {
         line += " (their reason is in the error column)";
     }
+    for (name, written) in &s.renamed {
+        line += &format!("; the input has a {name:?} column, so ours is {written:?}");
+    }
     line
 }
 
@@ -179,7 +199,7 @@ fn progress_bar(size: Option<u64>, quiet: bool) -> Option<indicatif::ProgressBar
         None => indicatif::ProgressBar::new_spinner(),
     };
     let template = if size.is_some() {
-        "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} {msg} ({per_sec} updates) eta {eta}"
+        "{bar:30} {bytes}/{total_bytes} {bytes_per_sec}, {msg}, eta {eta}"
     } else {
         "{spinner} {bytes} read, {bytes_per_sec}, {msg}"
     };
