@@ -12,6 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet --bin joblevel --example gen_postings --example csv_read
+# The binaries just built: honour CARGO_TARGET_DIR, or a stale build elsewhere gets timed.
+bin="${CARGO_TARGET_DIR:-target}/release"
 dir="${TMPDIR:-/tmp}/joblevel-throughput"
 mkdir -p "$dir"
 have_time=0
@@ -36,15 +38,20 @@ median3() {
     printf '%s\n%s\n%s\n' "$a" "$b" "$c" | sort -n | awk 'NR==2 {s=$1} {if ($2>m) m=$2} END {print s, m}'
 }
 
+echo "joblevel $(git describe --always --dirty 2>/dev/null || echo '?'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo
 echo "| rows | file MB | what | seconds | MB/s | rows/s | peak RSS MB | vs 1 thread | vs csv read |"
 echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|"
 for rows in "${@:-100000 1000000}"; do
     file="$dir/postings-$rows.csv"
-    [ -s "$file" ] || target/release/examples/gen_postings "$rows" > "$file"
+    # Generated once per generator build; a changed generator writes new files.
+    if [ ! -s "$file" ] || [ "$bin/examples/gen_postings" -nt "$file" ]; then
+        "$bin"/examples/gen_postings "$rows" > "$file"
+    fi
     mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN {printf "%.1f", b / 1e6}')
-    read -r t_read m_read < <(median3 target/release/examples/csv_read "$file")
-    read -r t1 m1 < <(median3 target/release/joblevel batch -q --threads 1 "$file" -o "$dir/out.csv")
-    read -r t2 m2 < <(median3 target/release/joblevel batch -q --threads 2 "$file" -o "$dir/out.csv")
+    read -r t_read m_read < <(median3 "$bin"/examples/csv_read "$file")
+    read -r t1 m1 < <(median3 "$bin"/joblevel batch -q --threads 1 "$file" -o "$dir/out.csv")
+    read -r t2 m2 < <(median3 "$bin"/joblevel batch -q --threads 2 "$file" -o "$dir/out.csv")
     for line in "csv read|$t_read|$m_read|-|1.00" \
                 "batch, 1 thread|$t1|$m1|1.00|$(awk -v a="$t_read" -v b="$t1" 'BEGIN {printf "%.2f", a / b}')" \
                 "batch, 2 threads|$t2|$m2|$(awk -v a="$t1" -v b="$t2" 'BEGIN {printf "%.2f", a / b}')|$(awk -v a="$t_read" -v b="$t2" 'BEGIN {printf "%.2f", a / b}')"; do
