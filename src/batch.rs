@@ -281,7 +281,8 @@ fn read_chunk<R: Read>(
     let mut rows = Vec::with_capacity(options.chunk_rows.min(1 << 16));
     let mut record = last_record;
     let mut bytes = 0;
-    while rows.len() < options.chunk_rows && bytes < options.chunk_bytes {
+    // At least one record per chunk, whatever the limits: an empty chunk ends the run.
+    while rows.is_empty() || (rows.len() < options.chunk_rows && bytes < options.chunk_bytes) {
         let mut fields = spare.next().unwrap_or_default();
         let line = reader.position().line();
         match reader.read_byte_record(&mut fields) {
@@ -701,6 +702,24 @@ mod tests {
         let mut r = csv::Reader::from_reader(out.as_bytes());
         let ids: Vec<String> = r.records().map(|x| x.unwrap()[0].to_string()).collect();
         assert_eq!(ids, (0..30).map(|i| i.to_string()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn zero_chunk_limits_still_read_every_record() {
+        let input = "id,description\n1,Run the shift\n2,Own the strategy\n3,Lead the region\n";
+        for options in [
+            Options {
+                chunk_rows: 0,
+                ..Options::default()
+            },
+            Options {
+                chunk_bytes: 0,
+                ..Options::default()
+            },
+        ] {
+            let (summary, _) = run_str(input, &options);
+            assert_eq!(summary.unwrap().rows, 3);
+        }
     }
 
     #[test]
