@@ -46,10 +46,10 @@ pub struct Fit {
 /// Below this probability the described level is `uncertain`. The default model's
 /// probabilities are calibrated on held-out postings (see `train`), so 0.5 means "more likely
 /// than not". Measured out of sample on the dev corpus (5-fold; `cargo test --release --test
-/// fit -- --ignored --nocapture` prints it): true titles get `fits` 98 of 214 times and a misfit
-/// 14 times; postings re-titled to another level get `fits` 14 of 428 times and a misfit 210
-/// times; the rest are `uncertain`. At 0.4 re-titled postings fit 49 times, at 0.6 true titles
-/// fit only 72 times: 0.5 keeps wrong `fits` near 3% while nearly half the true titles still fit.
+/// fit -- --ignored --nocapture` prints it): true titles get `fits` 97 of 214 times and a misfit
+/// 20 times; postings re-titled to another level get `fits` 21 of 428 times and a misfit 217
+/// times; the rest are `uncertain`. At 0.4 re-titled postings fit 56 times, at 0.6 true titles
+/// fit only 77 times: 0.5 keeps wrong `fits` near 5% while nearly half the true titles still fit.
 pub const DEFAULT_MIN_CONFIDENCE: f64 = 0.5;
 
 /// Judges `title` against `description`. The description is scored with its own title masked

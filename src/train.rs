@@ -63,7 +63,7 @@ impl Default for Config {
             article_weight: 0.1,
             l2: 0.02,
             cue_l2: 0.05,
-            min_df: 2,
+            min_df: 10,
             steps: 400,
             bigrams: true,
             cue_scale: 1.0,
