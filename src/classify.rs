@@ -1,9 +1,11 @@
 //! Scoring stage: a model and a text in, a [`Prediction`] out.
 
 use crate::error::InputError;
+use crate::features::Counts;
 use crate::level::Level;
 use crate::model::{self, Model, Value};
 use crate::text;
+use std::cell::Cell;
 
 /// What the classifier says about one description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -88,7 +90,19 @@ impl Classifier {
     /// Classifies one description (plain text or HTML).
     pub fn classify(&self, description: &str) -> Result<Prediction, InputError> {
         text::check_not_blank(description)?;
-        Ok(self.predict(&self.model.values(description)))
+        // Buffers reused across calls on this thread; taken out of the cell, so a nested call
+        // (none today) would get fresh ones rather than a panic.
+        thread_local! {
+            static SCRATCH: Cell<(Counts, Vec<Value>)> = Cell::default();
+        }
+        Ok(SCRATCH.with(|cell| {
+            let (mut counts, mut values) = cell.take();
+            self.model
+                .values_into(description, &mut counts, &mut values);
+            let prediction = self.predict(&values);
+            cell.set((counts, values));
+            prediction
+        }))
     }
 
     /// Classifies a description with its own title masked out (see [`text::mask_title`]),
@@ -127,28 +141,30 @@ impl Classifier {
             &Level::ALL
         };
         let mut out = Vec::new();
-        let mut pushes: Vec<(f32, &Value)> = Vec::with_capacity(values.len());
+        // The strongest pushes so far, strongest first, ties broken by feature id so evidence
+        // is deterministic. Only the top few are wanted: a short sorted list, not a sort.
+        let mut best: Vec<(f32, &Value)> = Vec::with_capacity(self.top + 1);
+        let before = |a: &(f32, &Value), b: &(f32, &Value)| {
+            b.0.total_cmp(&a.0)
+                .then(a.1.feature.cmp(&b.1.feature))
+                .is_lt()
+        };
         for &level in levels {
-            pushes.clear();
+            best.clear();
             for v in values {
-                let w = self.model.weight(v.feature);
-                let mean = (w[0] + w[1] + w[2]) / 3.0;
-                let push = v.value * (w[level.index()] - mean);
+                let push = v.value * self.model.push(v.feature)[level.index()];
                 if push > 0.0 {
-                    pushes.push((push, v));
+                    let candidate = (push, v);
+                    if best.len() == self.top && !best.last().is_some_and(|w| before(&candidate, w))
+                    {
+                        continue;
+                    }
+                    let at = best.partition_point(|w| before(w, &candidate));
+                    best.insert(at, candidate);
+                    best.truncate(self.top);
                 }
             }
-            // Strongest first, ties broken by feature id so evidence is deterministic. Only the
-            // top few are wanted: select them, then sort just those.
-            let order = |a: &(f32, &Value), b: &(f32, &Value)| {
-                b.0.total_cmp(&a.0).then(a.1.feature.cmp(&b.1.feature))
-            };
-            if pushes.len() > self.top {
-                pushes.select_nth_unstable_by(self.top, order);
-                pushes.truncate(self.top);
-            }
-            pushes.sort_unstable_by(order);
-            out.extend(pushes.iter().map(|&(push, v)| Evidence {
+            out.extend(best.iter().map(|&(push, v)| Evidence {
                 level,
                 term: self.model.feature_name(v.feature).to_string(),
                 count: v.count,

@@ -5,7 +5,7 @@
 //! "reports to * ceo|coo" (see [`CuePattern`]). The [`Vocabulary`] names every feature a model
 //! has weights for; words outside it are skipped.
 
-use crate::text::{self, Stemmer, Term};
+use crate::text::{self, Packed, Stemmer, Term};
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use thread_local::ThreadLocal;
@@ -88,13 +88,21 @@ impl CuePattern {
 const NUMBER: u32 = u32::MAX - 2;
 const UNKNOWN: u32 = u32::MAX - 1;
 const STOP: u32 = u32::MAX;
-const NO_FEATURE: u32 = u32::MAX;
 
-/// One analysed word: a stem id (or a sentinel) and, for numbers, the value.
-#[derive(Debug, Clone, Copy)]
+/// The low bits of [`Word::data`] for a word: its stem's unigram feature id, or the id one
+/// past the last feature when it has none (counted in a spare slot and dropped, so counting
+/// needs no branch).
+const FEATURE_BITS: u32 = (1 << 30) - 1;
+/// Bits of [`Word::data`]: the stem starts a bigram / starts a cue.
+const STARTS_BIGRAM: u32 = 1 << 30;
+const STARTS_CUE: u32 = 1 << 31;
+
+/// One analysed word: a stem id (or a sentinel) and, for a number, its value, else its
+/// unigram feature and what it starts ([`FEATURE_BITS`], [`STARTS_BIGRAM`], [`STARTS_CUE`]).
+#[derive(Debug, Clone, Copy, Default)]
 struct Word {
     stem: u32,
-    value: u32,
+    data: u32,
 }
 
 /// Feature counts of one document: `(feature id, count)`, in order of first occurrence.
@@ -104,38 +112,38 @@ pub type Counts = Vec<(u32, u32)>;
 pub struct Vocabulary {
     keys: Vec<FeatureKey>,
     stems: FxHashMap<Box<str>, u32>,
-    /// stem id -> unigram feature id (or NO_FEATURE).
-    unigram: Vec<u32>,
-    bigram: FxHashMap<(u32, u32), u32>,
-    /// stem id -> whether any bigram starts with it: most adjacent pairs skip the hash lookup.
-    starts_bigram: Vec<bool>,
+    /// stem id -> [`Word::data`] of a word with that stem.
+    stem_data: Vec<u32>,
+    /// `bigram_key(first, second)` -> bigram feature id.
+    bigram: PackedTable<u64, u32>,
     cues: Vec<(CuePattern, u32)>,
     /// stem id -> cues starting with it; cues starting with a number are in `number_cues`.
     cue_index: Vec<Vec<usize>>,
     number_cues: Vec<usize>,
     stemmer: Stemmer,
-    /// Per-thread cache: lower-cased word -> stem id (or sentinel). Bounded; see `word_id`.
+    /// Per-thread cache: lower-cased word -> analysed word. Bounded; see `CACHE_LIMIT`.
     cache: ThreadLocal<RefCell<Scratch>>,
 }
 
 #[derive(Default)]
 struct Scratch {
-    /// ASCII words of up to 16 bytes, lower-cased and packed into an integer: most words,
-    /// looked up without hashing a string or chasing a pointer to compare it.
-    short: FxHashMap<u128, u32>,
-    /// The same for words of up to 8 bytes (most of them), in a table half the size.
-    tiny: FxHashMap<u64, u32>,
-    words: FxHashMap<Box<str>, u32>,
+    /// ASCII words of up to 16 bytes (nearly all words), keyed by
+    /// [`text::Token::packed_lower`]: looked up without hashing a string or chasing a pointer.
+    packed: PackedTable<Packed, Word>,
+    /// Longer and non-ASCII words, lower-cased.
+    words: FxHashMap<Box<str>, Word>,
     buf: String,
+    /// The analysed words; its length only grows, the words of this call are a prefix.
     stream: Vec<Word>,
-    /// Dense per-feature counts, all zero between calls, and the ids touched in this call.
+    /// Dense per-feature counts (one spare slot), all zero between calls.
     counts: Vec<u32>,
+    /// The ids counted in this call, in order of first occurrence; only grows.
     touched: Vec<u32>,
 }
 
 /// Past this many distinct words a thread's cache is cleared, so memory stays bounded on
-/// endless streams of names and typos.
-const CACHE_LIMIT: usize = 200_000;
+/// endless streams of names and typos (a few MB per thread at most).
+const CACHE_LIMIT: usize = 1 << 17;
 
 impl std::fmt::Debug for Vocabulary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -146,6 +154,11 @@ impl std::fmt::Debug for Vocabulary {
     }
 }
 
+/// The bigram table's key for a pair of stem ids; never 0 (0 marks an empty slot).
+fn bigram_key(first: u32, second: u32) -> u64 {
+    (u64::from(first) + 1) << 32 | u64::from(second)
+}
+
 impl Vocabulary {
     /// Builds the lookup tables for `keys` (feature id = position). Cue keys take their
     /// pattern from `cue_patterns` (name -> pattern text); a cue without one is an error.
@@ -153,21 +166,22 @@ impl Vocabulary {
         keys: Vec<FeatureKey>,
         cue_patterns: &FxHashMap<String, String>,
     ) -> Result<Vocabulary, String> {
+        if keys.len() >= FEATURE_BITS as usize {
+            return Err(format!("{} features is too many", keys.len()));
+        }
         let mut stems: FxHashMap<Box<str>, u32> = FxHashMap::default();
         let mut intern = |s: &str| -> u32 {
             let next = stems.len() as u32;
             *stems.entry(s.into()).or_insert(next)
         };
         let mut unigram_pairs = Vec::new();
-        let mut bigram = FxHashMap::default();
+        let mut bigram_pairs = Vec::new();
         let mut cue_sources = Vec::new();
         for (fid, key) in keys.iter().enumerate() {
             let fid = fid as u32;
             match key {
                 FeatureKey::Unigram(a) => unigram_pairs.push((intern(a), fid)),
-                FeatureKey::Bigram(a, b) => {
-                    bigram.insert((intern(a), intern(b)), fid);
-                }
+                FeatureKey::Bigram(a, b) => bigram_pairs.push((intern(a), intern(b), fid)),
                 FeatureKey::Cue(name) => {
                     let src = cue_patterns
                         .get(name)
@@ -180,13 +194,16 @@ impl Vocabulary {
         for (src, fid) in cue_sources {
             cues.push((parse_pattern(&src, &mut intern)?, fid));
         }
-        let mut starts_bigram = vec![false; stems.len()];
-        for &(first, _) in bigram.keys() {
-            starts_bigram[first as usize] = true;
-        }
-        let mut unigram = vec![NO_FEATURE; stems.len()];
+        let no_feature = keys.len() as u32;
+        let mut stem_data = vec![no_feature; stems.len()];
+        // A key seen twice (a malformed model) keeps its last feature id.
         for (stem, fid) in unigram_pairs {
-            unigram[stem as usize] = fid;
+            stem_data[stem as usize] = fid;
+        }
+        let mut bigram = PackedTable::default();
+        for (first, second, fid) in bigram_pairs {
+            bigram.insert(bigram_key(first, second), fid);
+            stem_data[first as usize] |= STARTS_BIGRAM;
         }
         let mut cue_index: Vec<Vec<usize>> = vec![Vec::new(); stems.len()];
         let mut number_cues = Vec::new();
@@ -201,6 +218,7 @@ impl Vocabulary {
                 Element::Stems { ids, .. } => {
                     for &id in ids {
                         cue_index[id as usize].push(i);
+                        stem_data[id as usize] |= STARTS_CUE;
                     }
                 }
                 Element::Number { .. } => number_cues.push(i),
@@ -210,9 +228,8 @@ impl Vocabulary {
         Ok(Vocabulary {
             keys,
             stems,
-            unigram,
+            stem_data,
             bigram,
-            starts_bigram,
             cues,
             cue_index,
             number_cues,
@@ -243,101 +260,113 @@ impl Vocabulary {
 
     /// Counts the features of `text` (HTML is stripped first), in order of first occurrence.
     pub fn count(&self, text: &str) -> Counts {
+        let mut counts = Counts::new();
+        self.count_into(text, &mut counts);
+        counts
+    }
+
+    /// [`Vocabulary::count`] into `out` (cleared first), so a caller scoring many documents
+    /// reuses one buffer.
+    pub fn count_into(&self, text: &str, out: &mut Counts) {
+        out.clear();
         let clean = text::strip_html(text);
         let cell = self.cache.get_or_default();
         let mut scratch = cell.borrow_mut();
         let Scratch {
-            short,
-            tiny,
+            packed,
             words,
             buf,
             stream,
             counts,
             touched,
         } = &mut *scratch;
-        counts.resize(self.keys.len(), 0);
-        let mut add = |fid: u32| {
-            let c = &mut counts[fid as usize];
-            if *c == 0 {
-                touched.push(fid);
-            }
-            *c += 1;
-        };
-        if words.len() + short.len() + tiny.len() > CACHE_LIMIT {
+        if packed.len() + words.len() > CACHE_LIMIT {
+            packed.clear();
             words.clear();
-            short.clear();
-            tiny.clear();
         }
-        stream.clear();
-        for token in text::tokens(&clean) {
-            if let Some(value) = token.number() {
-                stream.push(Word {
-                    stem: NUMBER,
-                    value,
-                });
-                continue;
-            }
-            let stem = match pack_ascii_lower(token.text, token.ascii) {
-                Some(key) if token.text.len() <= 8 => {
-                    // The upper 8 bytes are zero padding for words this short.
-                    let key = key as u64;
-                    match tiny.get(&key) {
-                        Some(&id) => id,
-                        None => {
-                            text::lowercase_into(token, buf);
-                            let id = self.word_id(buf);
-                            tiny.insert(key, id);
-                            id
-                        }
+        // A text of n bytes has at most n / 2 + 1 words. Writing every word and counting
+        // only those that are not stop words takes no branch on the word.
+        let most = clean.len() / 2 + 2;
+        if stream.len() < most {
+            stream.resize(most, Word::default());
+        }
+        let mut n = 0;
+        let mut tokens = text::tokens(&clean);
+        while let Some(token) = tokens.next_raw() {
+            let word = if token.packed[0] != 0 && !token.is_packed_number() {
+                match packed.get(token.packed) {
+                    Some(word) => word,
+                    None => {
+                        buf.clear();
+                        buf.push_str(&tokens.text()[token.start..token.end]);
+                        buf.make_ascii_lowercase();
+                        let word = self.analyse(buf);
+                        packed.insert(token.packed, word);
+                        word
                     }
                 }
-                Some(key) => match short.get(&key) {
-                    Some(&id) => id,
+            } else {
+                let token = text::Token::from_raw(tokens.text(), token);
+                match token.number() {
+                    Some(value) => Word {
+                        stem: NUMBER,
+                        data: value,
+                    },
                     None => {
                         text::lowercase_into(token, buf);
-                        let id = self.word_id(buf);
-                        short.insert(key, id);
-                        id
-                    }
-                },
-                None => {
-                    text::lowercase_into(token, buf);
-                    match words.get(buf.as_str()) {
-                        Some(&id) => id,
-                        None => {
-                            let id = self.word_id(buf);
-                            words.insert(buf.as_str().into(), id);
-                            id
+                        match words.get(buf.as_str()) {
+                            Some(&word) => word,
+                            None => {
+                                let word = self.analyse(buf);
+                                words.insert(buf.as_str().into(), word);
+                                word
+                            }
                         }
                     }
                 }
             };
-            if stem != STOP {
-                stream.push(Word { stem, value: 0 });
-            }
+            stream[n] = word;
+            n += usize::from(word.stem != STOP);
         }
+        let stream = &stream[..n];
+
+        let spare = self.keys.len();
+        if counts.len() <= spare {
+            counts.resize(spare + 1, 0);
+        }
+        if touched.len() <= spare + 1 {
+            touched.resize(spare + 2, 0);
+        }
+        let mut distinct = 0;
+        let mut add = |fid: u32| {
+            let c = &mut counts[fid as usize];
+            touched[distinct] = fid;
+            distinct += usize::from(*c == 0);
+            *c += 1;
+        };
+        // Features in the order they first occur: at each word its unigram, the bigram it
+        // ends, then the cues it starts (the order the values are summed in when scoring).
         let mut prev = UNKNOWN;
+        let mut prev_starts_bigram = false;
         for (i, w) in stream.iter().enumerate() {
-            if let Some(&fid) = self.unigram.get(w.stem as usize)
-                && fid != NO_FEATURE
-            {
-                add(fid);
-            }
-            if w.stem < NUMBER
-                && self
-                    .starts_bigram
-                    .get(prev as usize)
-                    .copied()
-                    .unwrap_or(false)
-                && let Some(&fid) = self.bigram.get(&(prev, w.stem))
-            {
-                add(fid);
-            }
-            prev = w.stem;
-            let starting: &[usize] = match w.stem {
-                NUMBER => &self.number_cues,
-                s => self.cue_index.get(s as usize).map_or(&[], Vec::as_slice),
+            let starting: &[usize] = if w.stem != NUMBER {
+                // An unknown word counts in the spare slot, starts nothing and ends no bigram
+                // (no bigram has an unknown second word).
+                add(w.data & FEATURE_BITS);
+                if prev_starts_bigram && let Some(fid) = self.bigram.get(bigram_key(prev, w.stem)) {
+                    add(fid);
+                }
+                prev_starts_bigram = w.data & STARTS_BIGRAM != 0;
+                if w.data & STARTS_CUE != 0 {
+                    &self.cue_index[w.stem as usize]
+                } else {
+                    &[]
+                }
+            } else {
+                prev_starts_bigram = false;
+                &self.number_cues
             };
+            prev = w.stem;
             for &c in starting {
                 let (pattern, fid) = &self.cues[c];
                 if matches_at(&pattern.elements, &stream[i..]) {
@@ -345,34 +374,144 @@ impl Vocabulary {
                 }
             }
         }
-        touched
-            .drain(..)
-            .map(|id| (id, std::mem::take(&mut counts[id as usize])))
-            .collect()
+        for &id in &touched[..distinct] {
+            let count = std::mem::take(&mut counts[id as usize]);
+            if id as usize != spare {
+                out.push((id, count));
+            }
+        }
     }
 
-    /// Stop word -> STOP, known stem -> its id, else UNKNOWN.
-    fn word_id(&self, word: &str) -> u32 {
+    /// A lower-cased word analysed: stop word -> STOP, known stem -> its id and data, else
+    /// UNKNOWN.
+    fn analyse(&self, word: &str) -> Word {
+        let no_feature = self.keys.len() as u32;
         if text::is_stop_word(word) {
-            return STOP;
+            return Word {
+                stem: STOP,
+                data: no_feature,
+            };
         }
         let stem = self.stemmer.stem(word);
-        self.stems.get(stem.as_ref()).copied().unwrap_or(UNKNOWN)
+        match self.stems.get(stem.as_ref()) {
+            Some(&id) => Word {
+                stem: id,
+                data: self.stem_data[id as usize],
+            },
+            None => Word {
+                stem: UNKNOWN,
+                data: no_feature,
+            },
+        }
     }
 }
 
-/// The lower-cased bytes of a short ASCII word as one integer. Words are alphanumeric, so they
-/// hold no zero byte and the zero padding keeps keys of different lengths apart; and for ASCII
-/// letters and digits alike, lower-casing is setting bit 0x20, done here for 16 bytes at once.
-fn pack_ascii_lower(word: &str, ascii: bool) -> Option<u128> {
-    let len = word.len();
-    if !ascii || len == 0 || len > 16 {
-        return None;
+/// A key of a [`PackedTable`]: integers that are never all 0 for a real entry.
+trait PackedKey: Copy + Eq + Default {
+    /// A 64-bit hash whose high bits are well mixed (the table indexes by them).
+    fn hash(self) -> u64;
+}
+
+const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+
+impl PackedKey for u64 {
+    #[inline(always)]
+    fn hash(self) -> u64 {
+        self.wrapping_mul(GOLDEN)
     }
-    let mut bytes = [0u8; 16];
-    bytes[..len].copy_from_slice(word.as_bytes());
-    let case_bits = u128::from_le_bytes([0x20; 16]) & (u128::MAX >> (8 * (16 - len)));
-    Some(u128::from_le_bytes(bytes) | case_bits)
+}
+
+impl PackedKey for Packed {
+    #[inline(always)]
+    fn hash(self) -> u64 {
+        (self[0] ^ self[1].wrapping_mul(0xC2B2_AE3D_27D4_EB4F)).wrapping_mul(GOLDEN)
+    }
+}
+
+/// An open-addressing hash table (linear probing, at most half full) from a non-zero integer
+/// key to a small value. Key and value sit side by side, so a lookup usually reads one cache
+/// line, where a general-purpose map reads a control byte and then the slot: the word cache
+/// is looked up once per word of text and often misses the CPU caches on an open vocabulary.
+struct PackedTable<K, V> {
+    /// `(key, value)`; a zero key marks an empty slot. Empty, or a power of two long.
+    slots: Vec<(K, V)>,
+    len: usize,
+    /// 64 - log2(slots.len()): the hash's top bits index the table.
+    shift: u32,
+}
+
+impl<K: PackedKey, V: Copy + Default> Default for PackedTable<K, V> {
+    fn default() -> Self {
+        PackedTable {
+            slots: Vec::new(),
+            len: 0,
+            shift: 64,
+        }
+    }
+}
+
+impl<K: PackedKey, V: Copy + Default> PackedTable<K, V> {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn clear(&mut self) {
+        self.slots.fill((K::default(), V::default()));
+        self.len = 0;
+    }
+
+    #[inline(always)]
+    fn get(&self, key: K) -> Option<V> {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = (key.hash().checked_shr(self.shift).unwrap_or(0)) as usize;
+        loop {
+            let &(k, v) = self.slots.get(i & mask)?;
+            if k == key {
+                return Some(v);
+            }
+            if k == K::default() {
+                return None;
+            }
+            i += 1;
+        }
+    }
+
+    /// Inserts or replaces `key`.
+    fn insert(&mut self, key: K, value: V) {
+        if 2 * (self.len + 1) > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = (key.hash() >> self.shift) as usize;
+        loop {
+            let slot = &mut self.slots[i & mask];
+            if slot.0 == key {
+                slot.1 = value;
+                return;
+            }
+            if slot.0 == K::default() {
+                *slot = (key, value);
+                self.len += 1;
+                return;
+            }
+            i += 1;
+        }
+    }
+
+    fn grow(&mut self) {
+        let capacity = (self.slots.len() * 2).max(256);
+        let old = std::mem::replace(
+            &mut self.slots,
+            vec![(K::default(), V::default()); capacity],
+        );
+        self.shift = 64 - capacity.trailing_zeros();
+        self.len = 0;
+        for (k, v) in old {
+            if k != K::default() {
+                self.insert(k, v);
+            }
+        }
+    }
 }
 
 fn matches_at(elements: &[Element], words: &[Word]) -> bool {
@@ -390,7 +529,7 @@ fn matches_at(elements: &[Element], words: &[Word]) -> bool {
             here || (*optional && matches_at(rest, words))
         }
         Element::Number { min, max } => words.first().is_some_and(|w| {
-            w.stem == NUMBER && (*min..=*max).contains(&w.value) && matches_at(rest, &words[1..])
+            w.stem == NUMBER && (*min..=*max).contains(&w.data) && matches_at(rest, &words[1..])
         }),
     }
 }
