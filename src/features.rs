@@ -75,6 +75,8 @@ enum Element {
 pub struct CuePattern {
     source: String,
     elements: Vec<Element>,
+    /// The most words the elements after the first can cover (see [`matches_at`]).
+    rest_span: usize,
 }
 
 impl CuePattern {
@@ -367,9 +369,16 @@ impl Vocabulary {
                 &self.number_cues
             };
             prev = w.stem;
+            // The word matches the first element of a cue it starts, by construction of
+            // `cue_index` (which takes no optional first word) or a number's range check.
             for &c in starting {
                 let (pattern, fid) = &self.cues[c];
-                if matches_at(&pattern.elements, &stream[i..]) {
+                let first = match pattern.elements[0] {
+                    Element::Number { min, max } => (min..=max).contains(&w.data),
+                    _ => true,
+                };
+                if first && matches_at(&pattern.elements[1..], pattern.rest_span, &stream[i + 1..])
+                {
                     add(*fid);
                 }
             }
@@ -514,22 +523,74 @@ impl<K: PackedKey, V: Copy + Default> PackedTable<K, V> {
     }
 }
 
-fn matches_at(elements: &[Element], words: &[Word]) -> bool {
+/// Whether `elements`, which can cover at most `span` words, match the words at the start of
+/// `words`.
+///
+/// Runs the pattern over the set of word offsets it can have reached so far (bit `p` of a
+/// mask: the elements so far match `words[..p]`), so there is no backtracking. Patterns that
+/// can span 64 words or more (none in practice) take the recursive definition instead.
+#[inline]
+fn matches_at(elements: &[Element], span: usize, words: &[Word]) -> bool {
+    if span >= 64 {
+        return matches_recursive(elements, words);
+    }
+    // Offsets past the end of the words are not reachable.
+    let within = u64::MAX >> 63usize.saturating_sub(words.len());
+    let mut at = 1u64;
+    for element in elements {
+        at = match element {
+            Element::Gap(n) => (0..=*n).fold(0, |reach, skip| reach | at << skip) & within,
+            Element::Stems { ids, optional } => {
+                let mut next = step(at, words, |w| ids.contains(&w.stem));
+                if *optional {
+                    next |= at;
+                }
+                next
+            }
+            Element::Number { min, max } => step(at, words, |w| {
+                w.stem == NUMBER && (*min..=*max).contains(&w.data)
+            }),
+        };
+        if at == 0 {
+            return false;
+        }
+    }
+    true
+}
+
+/// The offsets `p + 1` for each offset `p` in `at` whose word passes `test`.
+#[inline]
+fn step(mut at: u64, words: &[Word], test: impl Fn(&Word) -> bool) -> u64 {
+    let mut next = 0;
+    while at != 0 {
+        let p = at.trailing_zeros() as usize;
+        at &= at - 1;
+        if words.get(p).is_some_and(&test) {
+            next |= 2 << p;
+        }
+    }
+    next
+}
+
+/// The definition [`matches_at`] implements, by backtracking.
+fn matches_recursive(elements: &[Element], words: &[Word]) -> bool {
     let Some((first, rest)) = elements.split_first() else {
         return true;
     };
     match first {
         Element::Gap(n) => {
-            (0..=*n).any(|skip| skip <= words.len() && matches_at(rest, &words[skip..]))
+            (0..=*n).any(|skip| skip <= words.len() && matches_recursive(rest, &words[skip..]))
         }
         Element::Stems { ids, optional } => {
             let here = words
                 .first()
-                .is_some_and(|w| ids.contains(&w.stem) && matches_at(rest, &words[1..]));
-            here || (*optional && matches_at(rest, words))
+                .is_some_and(|w| ids.contains(&w.stem) && matches_recursive(rest, &words[1..]));
+            here || (*optional && matches_recursive(rest, words))
         }
         Element::Number { min, max } => words.first().is_some_and(|w| {
-            w.stem == NUMBER && (*min..=*max).contains(&w.data) && matches_at(rest, &words[1..])
+            w.stem == NUMBER
+                && (*min..=*max).contains(&w.data)
+                && matches_recursive(rest, &words[1..])
         }),
     }
 }
@@ -572,9 +633,17 @@ fn parse_pattern(source: &str, intern: &mut dyn FnMut(&str) -> u32) -> Result<Cu
     if elements.is_empty() || matches!(elements.last(), Some(Element::Gap(_))) {
         return Err(format!("cue pattern {source:?} is empty or ends with *"));
     }
+    let rest_span = elements[1..]
+        .iter()
+        .map(|e| match e {
+            Element::Gap(n) => *n,
+            _ => 1,
+        })
+        .sum();
     Ok(CuePattern {
         source: source.to_string(),
         elements,
+        rest_span,
     })
 }
 
@@ -655,6 +724,60 @@ mod tests {
             assert_eq!(
                 named(&v, &v.count(text)),
                 [("internationalis".into(), 2), ("équip".into(), 2)]
+            );
+        }
+    }
+
+    #[test]
+    fn cue_matching_without_backtracking_agrees_with_the_definition() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for _ in 0..20_000 {
+            let elements: Vec<Element> = (0..1 + next(6))
+                .map(|_| match next(4) {
+                    0 => Element::Gap(1 + next(2) as usize),
+                    1 => Element::Number {
+                        min: next(5) as u32,
+                        max: next(8) as u32,
+                    },
+                    _ => Element::Stems {
+                        ids: (0..1 + next(2)).map(|_| next(4) as u32).collect(),
+                        optional: next(3) == 0,
+                    },
+                })
+                .collect();
+            let words: Vec<Word> = (0..next(9))
+                .map(|_| match next(6) {
+                    0 => Word {
+                        stem: NUMBER,
+                        data: next(8) as u32,
+                    },
+                    1 => Word {
+                        stem: UNKNOWN,
+                        data: 0,
+                    },
+                    _ => Word {
+                        stem: next(4) as u32,
+                        data: 0,
+                    },
+                })
+                .collect();
+            let span = elements
+                .iter()
+                .map(|e| match e {
+                    Element::Gap(n) => *n,
+                    _ => 1,
+                })
+                .sum();
+            assert_eq!(
+                matches_at(&elements, span, &words),
+                matches_recursive(&elements, &words),
+                "{elements:?} on {words:?}"
             );
         }
     }
