@@ -69,8 +69,8 @@ enum Element {
 ///
 /// Written as words separated by spaces, each analysed like the text (lower-cased, stop words
 /// dropped, stemmed), so `reports to the CEO` matches "reporting to our CEO". Special elements:
-/// `a|b` (either word), `word?` (optional word), `*` (at most one word of any kind, as in "reports *directly* to"), `#10+` (a number >= 10), `#2-5`
-/// (a number in 2..=5).
+/// `a|b` (either word), `word?` (optional word), `*` (at most one word of any kind, as in
+/// "reports *directly* to"), `#10+` (a number >= 10), `#2-5` (a number in 2..=5).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CuePattern {
     source: String,
@@ -127,20 +127,28 @@ pub struct Vocabulary {
     cache: ThreadLocal<RefCell<Scratch>>,
 }
 
+/// A thread's buffers, reused from one document to the next.
 #[derive(Default)]
 struct Scratch {
-    /// ASCII words of up to 16 bytes (nearly all words), keyed by
-    /// [`text::Token::packed_lower`]: looked up without hashing a string or chasing a pointer.
-    packed: PackedTable<Packed, Word>,
-    /// Longer and non-ASCII words, lower-cased.
-    words: FxHashMap<Box<str>, Word>,
-    buf: String,
+    cache: WordCache,
     /// The analysed words; its length only grows, the words of this call are a prefix.
     stream: Vec<Word>,
     /// Dense per-feature counts (one spare slot), all zero between calls.
     counts: Vec<u32>,
     /// The ids counted in this call, in order of first occurrence; only grows.
     touched: Vec<u32>,
+}
+
+/// Lower-cased word -> analysed word.
+#[derive(Default)]
+struct WordCache {
+    /// ASCII words of up to 16 bytes (nearly all words), keyed by
+    /// [`text::Token::packed_lower`]: looked up without hashing a string or chasing a pointer.
+    packed: PackedTable<Packed, Word>,
+    /// Longer and non-ASCII words, lower-cased.
+    words: FxHashMap<Box<str>, Word>,
+    /// The word being analysed, lower-cased.
+    buf: String,
 }
 
 /// Past this many distinct words a thread's cache is cleared, so memory stays bounded on
@@ -275,25 +283,31 @@ impl Vocabulary {
         let cell = self.cache.get_or_default();
         let mut scratch = cell.borrow_mut();
         let Scratch {
-            packed,
-            words,
-            buf,
+            cache,
             stream,
             counts,
             touched,
         } = &mut *scratch;
+        let n = self.analyse_into(&clean, cache, stream);
+        self.count_stream(&stream[..n], counts, touched, out);
+    }
+
+    /// The analysed words of `text` without its stop words, written to the first returned
+    /// number of slots of `stream`.
+    fn analyse_into(&self, text: &str, cache: &mut WordCache, stream: &mut Vec<Word>) -> usize {
+        let WordCache { packed, words, buf } = cache;
         if packed.len() + words.len() > CACHE_LIMIT {
             packed.clear();
             words.clear();
         }
         // A text of n bytes has at most n / 2 + 1 words. Writing every word and counting
         // only those that are not stop words takes no branch on the word.
-        let most = clean.len() / 2 + 2;
+        let most = text.len() / 2 + 2;
         if stream.len() < most {
             stream.resize(most, Word::default());
         }
         let mut n = 0;
-        let mut tokens = text::tokens(&clean);
+        let mut tokens = text::tokens(text);
         while let Some(token) = tokens.next_raw() {
             let word = if token.packed[0] != 0 && !token.is_packed_number() {
                 match packed.get(token.packed) {
@@ -330,8 +344,18 @@ impl Vocabulary {
             stream[n] = word;
             n += usize::from(word.stem != STOP);
         }
-        let stream = &stream[..n];
+        n
+    }
 
+    /// The feature counts of an analysed word stream, into `out` in order of first
+    /// occurrence. `counts` is all zero on entry and left so.
+    fn count_stream(
+        &self,
+        stream: &[Word],
+        counts: &mut Vec<u32>,
+        touched: &mut Vec<u32>,
+        out: &mut Counts,
+    ) {
         let spare = self.keys.len();
         if counts.len() <= spare {
             counts.resize(spare + 1, 0);
