@@ -699,6 +699,71 @@ pub fn analyze(text: &str) -> Vec<Term> {
     out
 }
 
+/// Removes the posting's own title from its text, so that "As Director of Operations you
+/// will..." is not read as evidence. Matching ignores ASCII case. Besides the full title, the
+/// part before a separator (`,` `-` `|` `(` ...) is removed too, because postings repeat
+/// "Director of Operations" from a title "Director of Operations - Remote (US)".
+pub fn mask_title<'a>(text: &'a str, title: &str) -> Cow<'a, str> {
+    let title = title.trim();
+    let mut needles = vec![title.to_ascii_lowercase()];
+    if let Some(core) = title.split([',', '|', '(', '–', '—', '/', ':']).next() {
+        let core = core.split(" - ").next().unwrap_or(core).trim();
+        if core.len() >= 4 && core.len() < title.len() {
+            needles.push(core.to_ascii_lowercase());
+        }
+    }
+    needles.retain(|n| n.chars().any(char::is_alphanumeric));
+    if needles.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let haystack = text.to_ascii_lowercase();
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for needle in &needles {
+        cuts.extend(
+            memchr::memmem::find_iter(haystack.as_bytes(), needle.as_bytes())
+                .filter(|&start| !names_the_manager(&haystack[..start]))
+                .map(|start| (start, start + needle.len())),
+        );
+    }
+    if cuts.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    // ASCII lower-casing keeps byte offsets, and a valid UTF-8 needle matches on character
+    // boundaries, so the cuts fall between characters of `text` too. Overlapping cuts (the
+    // title and its core) are merged; each becomes one space.
+    cuts.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut kept_from = 0;
+    for (start, end) in cuts {
+        if start >= kept_from {
+            out.push_str(&text[kept_from..start]);
+            out.push(' ');
+        }
+        kept_from = kept_from.max(end);
+    }
+    out.push_str(&text[kept_from..]);
+    Cow::Owned(out)
+}
+
+/// True when the text before a title mention makes it the role's manager, not the role:
+/// "...reports to the Director of Operations" names someone else.
+fn names_the_manager(before: &str) -> bool {
+    let tail = &before.as_bytes()[before.len().saturating_sub(40)..];
+    let tail = String::from_utf8_lossy(tail);
+    let words: Vec<&str> = tail.split_whitespace().rev().take(4).collect();
+    // Backwards: "to" (after an optional article), then "report..." within two words.
+    let skip = usize::from(matches!(
+        words.first(),
+        Some(&("the" | "our" | "a" | "your"))
+    ));
+    words.get(skip) == Some(&"to")
+        && words
+            .iter()
+            .skip(skip + 1)
+            .take(2)
+            .any(|w| w.starts_with("report"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -889,76 +954,6 @@ mod tests {
         ];
         assert_eq!(terms, want);
     }
-}
-
-/// Removes the posting's own title from its text, so that "As Director of Operations you
-/// will..." is not read as evidence. Matching ignores ASCII case. Besides the full title, the
-/// part before a separator (`,` `-` `|` `(` ...) is removed too, because postings repeat
-/// "Director of Operations" from a title "Director of Operations - Remote (US)".
-pub fn mask_title<'a>(text: &'a str, title: &str) -> Cow<'a, str> {
-    let title = title.trim();
-    let mut needles = vec![title.to_ascii_lowercase()];
-    if let Some(core) = title.split([',', '|', '(', '–', '—', '/', ':']).next() {
-        let core = core.split(" - ").next().unwrap_or(core).trim();
-        if core.len() >= 4 && core.len() < title.len() {
-            needles.push(core.to_ascii_lowercase());
-        }
-    }
-    needles.retain(|n| n.chars().any(char::is_alphanumeric));
-    if needles.is_empty() {
-        return Cow::Borrowed(text);
-    }
-    let haystack = text.to_ascii_lowercase();
-    let mut cuts: Vec<(usize, usize)> = Vec::new();
-    for needle in &needles {
-        cuts.extend(
-            memchr::memmem::find_iter(haystack.as_bytes(), needle.as_bytes())
-                .filter(|&start| !names_the_manager(&haystack[..start]))
-                .map(|start| (start, start + needle.len())),
-        );
-    }
-    if cuts.is_empty() {
-        return Cow::Borrowed(text);
-    }
-    // ASCII lower-casing keeps byte offsets, and a valid UTF-8 needle matches on character
-    // boundaries, so the cuts fall between characters of `text` too. Overlapping cuts (the
-    // title and its core) are merged; each becomes one space.
-    cuts.sort_unstable();
-    let mut out = String::with_capacity(text.len());
-    let mut kept_from = 0;
-    for (start, end) in cuts {
-        if start >= kept_from {
-            out.push_str(&text[kept_from..start]);
-            out.push(' ');
-        }
-        kept_from = kept_from.max(end);
-    }
-    out.push_str(&text[kept_from..]);
-    Cow::Owned(out)
-}
-
-/// True when the text before a title mention makes it the role's manager, not the role:
-/// "...reports to the Director of Operations" names someone else.
-fn names_the_manager(before: &str) -> bool {
-    let tail = &before.as_bytes()[before.len().saturating_sub(40)..];
-    let tail = String::from_utf8_lossy(tail);
-    let words: Vec<&str> = tail.split_whitespace().rev().take(4).collect();
-    // Backwards: "to" (after an optional article), then "report..." within two words.
-    let skip = usize::from(matches!(
-        words.first(),
-        Some(&("the" | "our" | "a" | "your"))
-    ));
-    words.get(skip) == Some(&"to")
-        && words
-            .iter()
-            .skip(skip + 1)
-            .take(2)
-            .any(|w| w.starts_with("report"))
-}
-
-#[cfg(test)]
-mod mask_tests {
-    use super::*;
 
     #[test]
     fn mask_removes_title_and_its_core_ignoring_case() {
