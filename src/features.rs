@@ -75,8 +75,6 @@ enum Element {
 pub struct CuePattern {
     source: String,
     elements: Vec<Element>,
-    /// The most words the elements after the first can cover (see [`matches_at`]).
-    rest_span: usize,
 }
 
 impl CuePattern {
@@ -401,8 +399,7 @@ impl Vocabulary {
                     Element::Number { min, max } => (min..=max).contains(&w.data),
                     _ => true,
                 };
-                if first && matches_at(&pattern.elements[1..], pattern.rest_span, &stream[i + 1..])
-                {
+                if first && matches_at(&pattern.elements[1..], &stream[i + 1..]) {
                     add(*fid);
                 }
             }
@@ -547,17 +544,13 @@ impl<K: PackedKey, V: Copy + Default> PackedTable<K, V> {
     }
 }
 
-/// Whether `elements`, which can cover at most `span` words, match the words at the start of
-/// `words`.
+/// Whether `elements` match the words at the start of `words`.
 ///
 /// Runs the pattern over the set of word offsets it can have reached so far (bit `p` of a
-/// mask: the elements so far match `words[..p]`), so there is no backtracking. Patterns that
-/// can span 64 words or more (none in practice) take the recursive definition instead.
+/// mask: the elements so far match `words[..p]`), so there is no backtracking; a pattern
+/// spans at most [`MAX_SPAN`] words, so every offset fits in the mask.
 #[inline]
-fn matches_at(elements: &[Element], span: usize, words: &[Word]) -> bool {
-    if span >= 64 {
-        return matches_recursive(elements, words);
-    }
+fn matches_at(elements: &[Element], words: &[Word]) -> bool {
     // Offsets past the end of the words are not reachable.
     let within = u64::MAX >> 63usize.saturating_sub(words.len());
     let mut at = 1u64;
@@ -594,29 +587,6 @@ fn step(mut at: u64, words: &[Word], test: impl Fn(&Word) -> bool) -> u64 {
         }
     }
     next
-}
-
-/// The definition [`matches_at`] implements, by backtracking.
-fn matches_recursive(elements: &[Element], words: &[Word]) -> bool {
-    let Some((first, rest)) = elements.split_first() else {
-        return true;
-    };
-    match first {
-        Element::Gap(n) => {
-            (0..=*n).any(|skip| skip <= words.len() && matches_recursive(rest, &words[skip..]))
-        }
-        Element::Stems { ids, optional } => {
-            let here = words
-                .first()
-                .is_some_and(|w| ids.contains(&w.stem) && matches_recursive(rest, &words[1..]));
-            here || (*optional && matches_recursive(rest, words))
-        }
-        Element::Number { min, max } => words.first().is_some_and(|w| {
-            w.stem == NUMBER
-                && (*min..=*max).contains(&w.data)
-                && matches_recursive(rest, &words[1..])
-        }),
-    }
 }
 
 /// Parses a cue pattern (see [`CuePattern`]), interning its stems with `intern`.
@@ -657,23 +627,57 @@ fn parse_pattern(source: &str, intern: &mut dyn FnMut(&str) -> u32) -> Result<Cu
     if elements.is_empty() || matches!(elements.last(), Some(Element::Gap(_))) {
         return Err(format!("cue pattern {source:?} is empty or ends with *"));
     }
-    let rest_span = elements[1..]
+    if span(&elements) > MAX_SPAN {
+        return Err(format!(
+            "cue pattern {source:?} can cover more than {MAX_SPAN} words: shorten it"
+        ));
+    }
+    Ok(CuePattern {
+        source: source.to_string(),
+        elements,
+    })
+}
+
+/// The most words a cue pattern can cover: [`matches_at`] tracks offsets in a `u64`.
+const MAX_SPAN: usize = 63;
+
+/// The most words `elements` can cover.
+fn span(elements: &[Element]) -> usize {
+    elements
         .iter()
         .map(|e| match e {
             Element::Gap(n) => *n,
             _ => 1,
         })
-        .sum();
-    Ok(CuePattern {
-        source: source.to_string(),
-        elements,
-        rest_span,
-    })
+        .sum()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The definition [`matches_at`] implements, by backtracking.
+    fn matches_recursive(elements: &[Element], words: &[Word]) -> bool {
+        let Some((first, rest)) = elements.split_first() else {
+            return true;
+        };
+        match first {
+            Element::Gap(n) => {
+                (0..=*n).any(|skip| skip <= words.len() && matches_recursive(rest, &words[skip..]))
+            }
+            Element::Stems { ids, optional } => {
+                let here = words
+                    .first()
+                    .is_some_and(|w| ids.contains(&w.stem) && matches_recursive(rest, &words[1..]));
+                here || (*optional && matches_recursive(rest, words))
+            }
+            Element::Number { min, max } => words.first().is_some_and(|w| {
+                w.stem == NUMBER
+                    && (*min..=*max).contains(&w.data)
+                    && matches_recursive(rest, &words[1..])
+            }),
+        }
+    }
 
     fn vocab(keys: &[&str], cues: &[(&str, &str)]) -> Vocabulary {
         let patterns = cues
@@ -791,15 +795,8 @@ mod tests {
                     },
                 })
                 .collect();
-            let span = elements
-                .iter()
-                .map(|e| match e {
-                    Element::Gap(n) => *n,
-                    _ => 1,
-                })
-                .sum();
             assert_eq!(
-                matches_at(&elements, span, &words),
+                matches_at(&elements, &words),
                 matches_recursive(&elements, &words),
                 "{elements:?} on {words:?}"
             );
@@ -823,6 +820,12 @@ mod tests {
             .collect();
         assert!(Vocabulary::new(vec![FeatureKey::Cue("x".into())], &p).is_err());
         assert!(Vocabulary::new(vec![FeatureKey::Cue("y".into())], &p).is_err());
+        // 62 words and a gap of one reach the limit; one more word passes it.
+        let mut intern = |_: &str| 0;
+        let words = |n: usize| vec!["budget"; n].join(" ");
+        assert!(parse_pattern(&format!("{} * ceo", words(61)), &mut intern).is_ok());
+        let long = parse_pattern(&format!("{} * ceo", words(62)), &mut intern);
+        assert!(long.is_err_and(|e| e.contains("more than 63 words")));
     }
 
     #[test]
