@@ -61,14 +61,13 @@ const FORMAT: u32 = 1;
 pub struct Model {
     pub(crate) provenance: Provenance,
     pub(crate) vocab: Vocabulary,
-    pub(crate) idf: Vec<f32>,
-    pub(crate) weights: Vec<[f32; 3]>,
     pub(crate) bias: [f32; 3],
     pub(crate) cues: Vec<Cue>,
     /// Display names, made once: evidence names a few features per document.
     names: Vec<Box<str>>,
-    /// Per feature, what scoring reads, side by side: a document's features are looked up in
-    /// random order, and one cache line per feature costs less than three.
+    /// Per feature (feature id = position), all that scoring reads, side by side: a
+    /// document's features are looked up in random order, and one cache line per feature
+    /// costs less than three.
     rows: Vec<Row>,
 }
 
@@ -144,8 +143,6 @@ impl Model {
             rows,
             provenance,
             vocab,
-            idf,
-            weights,
             bias,
             cues,
         })
@@ -189,9 +186,8 @@ impl Model {
                 .vocab
                 .keys()
                 .iter()
-                .zip(&self.idf)
-                .zip(&self.weights)
-                .map(|((k, &i), &w)| (k.to_string(), i, w))
+                .zip(&self.rows)
+                .map(|(k, row)| (k.to_string(), row.idf, row.weights))
                 .collect(),
         };
         // serde_json cannot fail on this plain data (string keys, finite floats).
@@ -266,7 +262,7 @@ impl Model {
     /// The weight of feature `id` towards each level.
     #[cfg(test)]
     pub(crate) fn weight(&self, id: u32) -> [f32; 3] {
-        self.weights[id as usize]
+        self.rows[id as usize].weights
     }
 
     /// The weight of feature `id` towards each level minus its mean over the levels.
