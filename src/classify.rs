@@ -151,24 +151,17 @@ impl Classifier {
         };
         for &level in levels {
             best.clear();
-            // Below this no push can enter the list: 0 until the list is full, then its
-            // weakest push, so after the first few features the test is nearly always false.
-            let mut floor = 0.0;
             for v in values {
-                let push = v.value * self.model.push(v.feature)[level.index()];
-                if push > 0.0 && push >= floor {
-                    let candidate = (push, v);
-                    if best.len() == self.top && !best.last().is_some_and(|w| before(&candidate, w))
-                    {
-                        continue;
-                    }
-                    let at = best.partition_point(|w| before(w, &candidate));
-                    best.insert(at, candidate);
-                    best.truncate(self.top);
-                    if best.len() == self.top {
-                        floor = best.last().map_or(0.0, |w| w.0);
-                    }
+                let candidate = (v.value * self.model.push(v.feature)[level.index()], v);
+                // Once the list is full, nearly every feature fails the second test.
+                if candidate.0 <= 0.0
+                    || best.len() == self.top && best.last().is_some_and(|w| !before(&candidate, w))
+                {
+                    continue;
                 }
+                let at = best.partition_point(|w| before(w, &candidate));
+                best.insert(at, candidate);
+                best.truncate(self.top);
             }
             out.extend(best.iter().map(|&(push, v)| Evidence {
                 level,
