@@ -141,7 +141,7 @@ struct Scratch {
 #[derive(Default)]
 struct WordCache {
     /// ASCII words of up to 16 bytes (nearly all words), keyed by
-    /// [`text::Token::packed_lower`]: looked up without hashing a string or chasing a pointer.
+    /// [`Packed`]: looked up without hashing a string or chasing a pointer.
     packed: PackedTable<Packed, Word>,
     /// Longer and non-ASCII words, lower-cased.
     words: FxHashMap<Box<str>, Word>,
@@ -311,9 +311,7 @@ impl Vocabulary {
                 match packed.get(token.packed) {
                     Some(word) => word,
                     None => {
-                        buf.clear();
-                        buf.push_str(&tokens.text()[token.start..token.end]);
-                        buf.make_ascii_lowercase();
+                        text::lowercase_into(text::Token::from_raw(tokens.text(), token), buf);
                         let word = self.analyse(buf);
                         packed.insert(token.packed, word);
                         word

@@ -133,8 +133,6 @@ pub struct Token<'a> {
     pub text: &'a str,
     /// True when every byte is ASCII, so lower-casing is a byte operation.
     pub ascii: bool,
-    /// See [`Token::packed_lower`].
-    packed: Packed,
 }
 
 impl Token<'_> {
@@ -148,17 +146,12 @@ impl Token<'_> {
             None
         }
     }
-
-    /// An ASCII token of up to 16 bytes, lower-cased, as two integers: byte `i` of the word
-    /// is byte `i` of the little-endian `[low, high]` pair, the rest is zero. Tokens hold no
-    /// zero byte, so words of different lengths get different keys, and `high` is 0 for words
-    /// of up to 8 bytes. Callers use it as a hash key that needs no string.
-    pub fn packed_lower(&self) -> Option<Packed> {
-        (self.packed[0] != 0).then_some(self.packed)
-    }
 }
 
-/// A short ASCII word packed into integers; see [`Token::packed_lower`].
+/// An ASCII word of up to 16 bytes, lower-cased, as two integers: byte `i` of the word is
+/// byte `i` of the little-endian `[low, high]` pair, the rest is zero. Words hold no zero
+/// byte, so words of different lengths get different keys, and `high` is 0 for words of up
+/// to 8 bytes. The scorer uses it as a hash key that needs no string.
 pub type Packed = [u64; 2];
 
 /// A token as positions in the text, before it is sliced out: the scorer's hot loop needs the
@@ -168,12 +161,28 @@ pub(crate) struct RawToken {
     pub start: usize,
     pub end: usize,
     pub ascii: bool,
-    /// As [`Token::packed_lower`], `[0, 0]` when the token is not ASCII or is longer than 16
-    /// bytes.
+    /// The word as [`Packed`], `[0, 0]` when it is not ASCII or is longer than 16 bytes.
     pub packed: Packed,
 }
 
 impl RawToken {
+    /// The token at `start..end` of `bytes`.
+    #[inline(always)]
+    fn new(bytes: &[u8], start: usize, end: usize, ascii: bool) -> RawToken {
+        let len = end - start;
+        let packed = if ascii && len <= 16 {
+            pack_lower(bytes, start, len)
+        } else {
+            [0, 0]
+        };
+        RawToken {
+            start,
+            end,
+            ascii,
+            packed,
+        }
+    }
+
     /// True for a packed token of digits only ("10"): lower-cased ASCII digits are
     /// `0x30..=0x39` and letters `0x61..=0x7a`, so no byte has bit 6 set.
     pub fn is_packed_number(&self) -> bool {
@@ -278,7 +287,7 @@ const KEEP: [Packed; 17] = {
 };
 
 /// The word of `len` (1..=16) bytes at `start`, lower-cased (`| 0x20` is lower case for ASCII
-/// letters and digits) and packed (see [`Token::packed_lower`]).
+/// letters and digits) and packed (see [`Packed`]).
 #[inline(always)]
 fn pack_lower(bytes: &[u8], start: usize, len: usize) -> Packed {
     let [lo, hi] = match bytes.get(start..start + 16) {
@@ -399,36 +408,14 @@ impl<'a> Tokens<'a> {
                 break (start, end, ascii);
             }
             self.pos = end;
-            let len = end - start;
-            let packed = if len <= 16 {
-                pack_lower(bytes, start, len)
-            } else {
-                [0, 0]
-            };
-            return Some(RawToken {
-                start,
-                end,
-                ascii: true,
-                packed,
-            });
+            return Some(RawToken::new(bytes, start, end, true));
         };
         // Slow paths: a word with non-ASCII characters, or longer than a block.
         self.pos = end;
         if self.pos > self.base + 64 {
             self.describe(self.pos);
         }
-        let len = end - start;
-        let packed = if ascii && len <= 16 {
-            pack_lower(bytes, start, len)
-        } else {
-            [0, 0]
-        };
-        Some(RawToken {
-            start,
-            end,
-            ascii,
-            packed,
-        })
+        Some(RawToken::new(bytes, start, end, ascii))
     }
 }
 
@@ -438,7 +425,6 @@ impl<'a> Token<'a> {
         Token {
             text: &text[raw.start..raw.end],
             ascii: raw.ascii,
-            packed: raw.packed,
         }
     }
 }
@@ -861,18 +847,18 @@ mod tests {
                 want,
                 "{text:?}"
             );
-            for t in got {
-                let packed = (t.ascii && t.text.len() <= 16).then(|| {
-                    let mut b = [0u8; 16];
-                    b[..t.text.len()].copy_from_slice(t.text.to_ascii_lowercase().as_bytes());
-                    let half = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap());
-                    [half(0), half(8)]
-                });
-                assert_eq!(t.packed_lower(), packed, "{:?}", t.text);
-            }
             let mut raw = tokens(&text);
             while let Some(r) = raw.next_raw() {
                 let word = &text[r.start..r.end];
+                let packed = if r.ascii && word.len() <= 16 {
+                    let mut b = [0u8; 16];
+                    b[..word.len()].copy_from_slice(word.to_ascii_lowercase().as_bytes());
+                    let half = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap());
+                    [half(0), half(8)]
+                } else {
+                    [0, 0]
+                };
+                assert_eq!(r.packed, packed, "{word:?}");
                 let number =
                     r.ascii && word.len() <= 16 && word.bytes().all(|b| b.is_ascii_digit());
                 assert_eq!(r.is_packed_number(), number, "{word:?}");
