@@ -24,6 +24,7 @@ pub mod fit;
 pub mod labelled;
 mod level;
 pub mod model;
+pub mod spans;
 pub mod text;
 pub mod title;
 pub mod train;

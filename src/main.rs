@@ -1,6 +1,7 @@
 //! The `joblevel` command: flags in, library calls, output out. All the work is in the library.
 
 mod cli;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -33,6 +34,7 @@ enum Command {
     Fit(cli::fit::Args),
     Eval(cli::eval::Args),
     Train(cli::train::Args),
+    Serve(cli::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         Command::Fit(args) => cli::fit::run(args),
         Command::Eval(args) => cli::eval::run(args),
         Command::Train(args) => cli::train::run(args),
+        Command::Serve(args) => cli::serve::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),

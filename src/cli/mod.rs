@@ -5,6 +5,7 @@ pub mod batch;
 pub mod classify;
 pub mod eval;
 pub mod fit;
+pub mod serve;
 pub mod title;
 pub mod train;
 
