@@ -13,6 +13,7 @@
 //! let p = classifier.classify("Supervise the day-to-day shift team on the warehouse floor.").unwrap();
 //! assert!(Level::ALL.contains(&p.level) && p.confidence > 0.33);
 //! ```
+#![forbid(unsafe_code)]
 
 pub mod answer;
 pub mod batch;

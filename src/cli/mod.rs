@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod classify;
+pub mod completions;
 pub mod eval;
 pub mod fit;
 pub mod title;
