@@ -73,7 +73,8 @@ fn classify_answers_what_classify_json_prints_with_the_spans_of_each_term() {
         without_spans(body.clone()),
         cli_json(&["classify", "--format", "json", "--top", "3"], VP)
     );
-    let evidence = body["evidence"].as_array().unwrap();
+    assert_eq!(body["basis"], "described");
+    let evidence = body["described"]["evidence"].as_array().unwrap();
     assert!(evidence.iter().any(|e| e["term"] == "cue:reports_to_ceo"));
     for e in evidence {
         let spans = e["spans"].as_array().unwrap();
@@ -95,7 +96,7 @@ fn classify_answers_what_classify_json_prints_with_the_spans_of_each_term() {
 }
 
 #[test]
-fn classify_with_a_title_masks_it_as_fit_does() {
+fn classify_reads_the_named_level_and_a_given_title_wins() {
     let server = Server::start(&["--quiet"]);
     let text = format!("As Director of Operations you will lead. {HEAD}");
     let (status, body) = post_json(
@@ -103,17 +104,55 @@ fn classify_with_a_title_masks_it_as_fit_does() {
         &json!({ "text": text, "title": "Director of Operations" }),
     );
     assert_eq!(status, 200);
-    let fit = cli_json(
-        &[
-            "fit",
-            "--format",
-            "json",
-            "--title",
-            "Director of Operations",
-        ],
-        &text,
+    assert_eq!(
+        without_spans(body.clone()),
+        cli_json(
+            &[
+                "classify",
+                "--format",
+                "json",
+                "--title",
+                "Director of Operations"
+            ],
+            &text
+        )
     );
-    assert_eq!(without_spans(body), fit["description"]);
+    assert_eq!(
+        (body["level"].as_str(), body["basis"].as_str()),
+        (Some("director"), Some("named"))
+    );
+    // Without a title the posting's own words name it; the named title's bytes are given.
+    let (_, body) = post_json(&server.url("/api/classify"), &json!({ "text": text }));
+    assert_eq!(
+        without_spans(body.clone()),
+        cli_json(&["classify", "--format", "json"], &text)
+    );
+    let named = &body["named"];
+    let (start, end) = (
+        named["start"].as_u64().unwrap() as usize,
+        named["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&text[start..end], "Director of Operations");
+    assert_eq!(body["level"], "director");
+    assert_eq!(body["described"]["level"], "head");
+    assert!(
+        body["note"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("over-titled")),
+        "{body}"
+    );
+    // basis=described answers as `classify --basis described`.
+    let (_, body) = post_json(
+        &server.url("/api/classify"),
+        &json!({ "text": text, "basis": "described" }),
+    );
+    assert_eq!(
+        without_spans(body),
+        cli_json(
+            &["classify", "--format", "json", "--basis", "described"],
+            &text
+        )
+    );
 }
 
 #[test]
@@ -193,6 +232,34 @@ fn a_csv_batch_comes_back_byte_for_byte_as_joblevel_batch_writes_it() {
     }
 }
 
+/// The reply to an upload whose headers announce `len` bytes, before any is sent: the
+/// limit answers from the headers (a client sending the body could see the socket close).
+fn announce(server: &Server, path: &str, content_type: &str, len: usize) -> Reply {
+    let addr = server.base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\n\
+         Content-Length: {len}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).unwrap();
+    let text = String::from_utf8_lossy(&reply);
+    let status = text[9..12].parse().unwrap();
+    let body = text.split("\r\n\r\n").nth(1).unwrap_or("");
+    // A chunked body is one chunk here: strip its size lines.
+    let body = if text
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        body.lines().nth(1).unwrap_or("").to_string()
+    } else {
+        body.to_string()
+    };
+    (status, body.into_bytes())
+}
+
 /// `(status, body)` as the test client reads it.
 type Reply = (u16, Vec<u8>);
 
@@ -266,20 +333,12 @@ fn every_error_has_its_status_and_a_json_reason() {
         (
             413,
             "too_large",
-            post(
-                &classify,
-                "application/json",
-                json!({"text": "o".repeat(3 << 20)}).to_string().as_bytes(),
-            ),
+            announce(&server, "/api/classify", "application/json", 3 << 20),
         ),
         (
             413,
             "too_large",
-            post(
-                &server.url("/api/batch"),
-                "text/csv",
-                &vec![b'a'; (1 << 20) + 10],
-            ),
+            announce(&server, "/api/batch", "text/csv", (1 << 20) + 10),
         ),
         (
             415,
@@ -439,7 +498,7 @@ fn posting_markup_comes_back_as_data_and_the_page_never_parses_text_as_html() {
     let (status, body) = post_json(&server.url("/api/classify"), &json!({ "text": text }));
     assert_eq!((status, body["level"].as_str()), (200, Some("vp")));
     // Spans index the text as sent, skipping the markup.
-    for e in body["evidence"].as_array().unwrap() {
+    for e in body["described"]["evidence"].as_array().unwrap() {
         for span in e["spans"].as_array().unwrap() {
             assert!(span[0].as_u64().unwrap() as usize > text.find("</script>").unwrap());
         }

@@ -7,7 +7,7 @@ use axum::extract::{FromRequest, Request, rejection::JsonRejection};
 use axum::http::StatusCode;
 use axum::{Json, extract};
 use joblevel::batch::MAX_TEXT_BYTES;
-use joblevel::{InputError, Level, Prediction, fit, spans, text, title};
+use joblevel::{Basis, InputError, Level, Prediction, fit, spans, text, title};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -25,6 +25,7 @@ pub struct ClassifyRequest {
     text: String,
     title: Option<String>,
     top: Option<usize>,
+    basis: Option<BasisChoice>,
 }
 
 #[derive(serde::Deserialize)]
@@ -117,28 +118,40 @@ async fn score<T: Send + 'static>(
         .map_err(|_| ApiError::from_status(StatusCode::INTERNAL_SERVER_ERROR))
 }
 
-/// The `classify --format json` object of `p`, its evidence cut to `top` per level, each
-/// evidence item with `spans`: the `[start, end)` byte ranges of its matches in `text`.
-pub fn prediction_json(state: &State, p: &Prediction, top: usize, text: &str) -> Value {
-    let mut p = p.clone();
+/// Keeps the `top` strongest evidence items per level (evidence is grouped by level, strongest
+/// first, so this is what a classifier with that `top` reports).
+fn keep_top(p: &mut Prediction, top: usize) {
     let mut kept = [0usize; 3];
     p.evidence.retain(|e| {
         kept[e.level.index()] += 1;
         kept[e.level.index()] <= top
     });
-    let mut value = crate::cli::classify::json(&p);
-    let terms: Vec<&str> = p.evidence.iter().map(|e| e.term.as_str()).collect();
-    let found = spans::find(state.classifier.model(), text, &terms);
-    if let Some(items) = value.get_mut("evidence").and_then(Value::as_array_mut) {
-        for (item, ranges) in items.iter_mut().zip(found) {
-            let ranges: Vec<[usize; 2]> = ranges.into_iter().map(|r| [r.start, r.end]).collect();
-            item["spans"] = json!(ranges);
-        }
-    }
-    value
 }
 
-/// `POST /api/classify {text, title?, top?}`: what `classify --format json` prints.
+/// Adds `spans` to each item of a JSON evidence list: the `[start, end)` byte ranges of its
+/// matches in `text`.
+fn add_spans(state: &State, evidence: Option<&mut Value>, text: &str) {
+    let Some(items) = evidence.and_then(Value::as_array_mut) else {
+        return;
+    };
+    let terms: Vec<&str> = items.iter().filter_map(|e| e["term"].as_str()).collect();
+    let found = spans::find(state.classifier.model(), text, &terms);
+    for (item, ranges) in items.iter_mut().zip(found) {
+        let ranges: Vec<[usize; 2]> = ranges.into_iter().map(|r| [r.start, r.end]).collect();
+        item["spans"] = json!(ranges);
+    }
+}
+
+/// Which answer `level` prefers, as `classify --basis`.
+#[derive(serde::Deserialize, Clone, Copy, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum BasisChoice {
+    #[default]
+    Named,
+    Described,
+}
+
+/// `POST /api/classify {text, title?, top?, basis?}`: what `classify --format json` prints.
 pub async fn classify(
     extract::State(state): extract::State<Arc<State>>,
     ApiJson(req): ApiJson<ClassifyRequest>,
@@ -147,11 +160,17 @@ pub async fn classify(
     let top = check_top(req.top)?;
     let len = req.text.len();
     score(&state, len, move |state| {
-        let p = match &req.title {
-            Some(title) => state.classifier.classify_without_title(&req.text, title),
-            None => state.classifier.classify(&req.text),
-        }?;
-        Ok(Json(prediction_json(state, &p, top, &req.text)))
+        let basis = match req.basis.unwrap_or_default() {
+            BasisChoice::Named => Basis::Named,
+            BasisChoice::Described => Basis::Described,
+        };
+        let mut answer = state
+            .classifier
+            .answer_by(&req.text, req.title.as_deref(), basis)?;
+        keep_top(&mut answer.described, top);
+        let mut value = crate::cli::classify::json(&answer);
+        add_spans(state, value.pointer_mut("/described/evidence"), &req.text);
+        Ok(Json(value))
     })
     .await?
 }
@@ -171,10 +190,13 @@ pub async fn fit(
     }
     let len = req.text.len();
     score(&state, len, move |state| {
-        let f = fit::assess(&state.classifier, &req.title, &req.text, min_confidence)?;
+        let mut f = fit::assess(&state.classifier, &req.title, &req.text, min_confidence)?;
+        keep_top(&mut f.prediction, top);
+        let mut description = crate::cli::classify::prediction_json(&f.prediction);
+        add_spans(state, description.get_mut("evidence"), &req.text);
         Ok(Json(json!({
             "title": f.title,
-            "description": prediction_json(state, &f.prediction, top, &req.text),
+            "description": description,
             "verdict": f.verdict,
             "min_confidence": min_confidence,
         })))

@@ -153,6 +153,8 @@ fn router(config: Config) -> Result<Router, Error> {
         .route("/api/title", post(api::title))
         .route("/api/version", get(api::version))
         .layer(DefaultBodyLimit::max(JSON_LIMIT))
+        // Refuses an announced oversize body at once; the default limit only sees it as read.
+        .layer(RequestBodyLimitLayer::new(JSON_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             JSON_TIMEOUT,

@@ -70,21 +70,20 @@ function render(text, title, answer, fit) {
   const answerNode = $("answer");
   answerNode.replaceChildren("Level: ", el("strong", { class: "lv-" + level, id: "level" }, NAMES[level] || level));
   if (basis === "named" && named) {
-    show($("basis"), `Named in the posting as \u201c${named.title}\u201d. The responsibilities read as ` +
-      `${NAMES[described.level]} (confidence ${described.confidence.toFixed(2)}).`);
+    show($("basis"), `Named in the posting as \u201c${named.title}\u201d. The responsibilities, that title ` +
+      `masked, read as ${NAMES[described.level]} (confidence ${described.confidence.toFixed(2)}).`);
   } else {
-    show($("basis"), `Described by the responsibilities (confidence ${described.confidence.toFixed(2)}); ` +
-      (named === null && answer.named !== undefined ? "the posting does not name its own level." : ""));
+    show($("basis"), `Described by the responsibilities (confidence ${described.confidence.toFixed(2)})` +
+      (answer.unnamed ? `; no named level: ${answer.unnamed}.` : "."));
   }
   const verdict = $("verdict");
   verdict.className = "verdict";
   if (fit) {
     verdict.classList.add(fit.verdict);
     show(verdict, verdictWords(title, fit));
-  } else if (named && named.level && named.level !== described.level) {
-    verdict.classList.add(LEVELS.indexOf(named.level) > LEVELS.indexOf(described.level) ? "over-titled" : "under-titled");
-    show(verdict, `named ${NAMES[named.level]}, reads as ${NAMES[described.level]}: ` +
-      (LEVELS.indexOf(named.level) > LEVELS.indexOf(described.level) ? "over-titled" : "under-titled"));
+  } else if (answer.note) {
+    verdict.classList.add(answer.note.split(":")[0]);
+    show(verdict, answer.note);
   } else {
     show(verdict, "");
   }
