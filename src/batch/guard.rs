@@ -212,7 +212,9 @@ impl<R: Read> Guard<R> {
             if self.records == 0 {
                 self.check_header(&buf[r..r + len], found.is_some())?;
             }
-            buf.copy_within(r..r + len, w);
+            if r != w {
+                buf.copy_within(r..r + len, w);
+            }
             self.in_pos += len as u64;
             r += len;
             w += len;
@@ -338,15 +340,26 @@ pub enum Source<R> {
 }
 
 impl<R: Read> Source<R> {
-    /// Looks at the first two bytes of `inner` to choose.
+    /// Looks at the first bytes of `inner` to choose.
     pub fn new(mut inner: R) -> io::Result<Source<R>> {
-        let mut head = Vec::with_capacity(2);
-        (&mut inner).take(2).read_to_end(&mut head)?;
+        // One whole block, not just the two bytes needed: later reads of a file then start on
+        // a page boundary, which the kernel copies out measurably faster.
+        let mut head = vec![0; 1 << 16];
+        let mut n = 0;
+        while n < 2 {
+            match inner.read(&mut head[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        head.truncate(n);
         Ok(match crate::text::utf16_bom(&head) {
             Some(big_endian) => Source::Utf16(Utf16 {
                 inner,
                 big_endian,
-                raw: Vec::new(),
+                raw: head.split_off(2),
                 out: Vec::new(),
                 out_pos: 0,
                 offset: 2,
@@ -407,7 +420,9 @@ impl<R: Read> Read for Utf16<R> {
             self.raw.truncate(start + n);
             if n == 0 {
                 self.eof = true;
-                continue;
+                if self.raw.len() < 2 {
+                    continue;
+                }
             }
             let unit = |p: &[u8]| {
                 if self.big_endian {
