@@ -24,6 +24,8 @@ pub enum InputError {
         "input is UTF-16 (it starts with a byte-order mark) but has a bad code unit at byte {offset}"
     )]
     InvalidUtf16 { offset: usize },
+    #[error("no words the model knows{}", if *.not_english { ": the text does not look like English; joblevel reads English job descriptions" } else { ": give the job description's text" })]
+    NoKnownWords { not_english: bool },
 }
 
 /// Everything the library can fail with.

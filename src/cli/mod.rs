@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod classify;
+pub mod completions;
 pub mod eval;
 pub mod fit;
 pub mod output;
@@ -18,6 +19,26 @@ use std::path::{Path, PathBuf};
 pub enum Format {
     Text,
     Json,
+}
+
+/// `--basis`: which answer `level` gives. Shared by every command that answers a level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Basis {
+    /// The level the posting names for itself (its title) when it names one, else the
+    /// described level.
+    Named,
+    /// The level the text describes, whatever title it names (the behaviour before the
+    /// named level).
+    Described,
+}
+
+impl From<Basis> for joblevel::Basis {
+    fn from(b: Basis) -> joblevel::Basis {
+        match b {
+            Basis::Named => joblevel::Basis::Named,
+            Basis::Described => joblevel::Basis::Described,
+        }
+    }
 }
 
 /// Largest file read whole (a labelled CSV for `eval` or `train`): memory stays bounded
