@@ -27,6 +27,7 @@
 pub mod guard;
 mod write;
 
+use crate::answer::Basis;
 use crate::classify::{Classifier, Prediction};
 use crate::columns;
 use crate::error::InputError;
@@ -50,9 +51,16 @@ pub const MAX_TEXT_BYTES: usize = 1 << 20;
 /// `/dev/zero`). A longer header stops the run.
 pub const MAX_RECORD_BYTES: usize = 16 << 20;
 
-/// Columns appended to every row, in this order.
-pub const RESULT_COLUMNS: [&str; 7] = [
+/// Columns appended to every row, in this order: the answer (`level`, the named level when
+/// the posting names one, else the described level) and what it rests on (`basis`: named or
+/// described), the named level and the title words it was read from, then the described level
+/// (the text scored with the named title masked out) with its confidence, scores and evidence.
+pub const RESULT_COLUMNS: [&str; 11] = [
     "level",
+    "basis",
+    "named_level",
+    "named_title",
+    "described_level",
     "confidence",
     "score_head",
     "score_director",
@@ -97,6 +105,11 @@ pub struct Options {
     pub min_confidence: f64,
     /// Longest record read ([`MAX_RECORD_BYTES`]; smaller in tests).
     pub max_record_bytes: usize,
+    /// Which answer `level` gives: [`Basis::Named`] reads the level a posting names for
+    /// itself (a title column wins over the text); [`Basis::Described`] answers with the
+    /// described level of the text as it is (a title column still masked), as before the
+    /// named level.
+    pub basis: Basis,
 }
 
 impl Default for Options {
@@ -112,6 +125,7 @@ impl Default for Options {
             evidence_terms: 3,
             min_confidence: fit::DEFAULT_MIN_CONFIDENCE,
             max_record_bytes: MAX_RECORD_BYTES,
+            basis: Basis::Named,
         }
     }
 }
@@ -194,9 +208,33 @@ struct Row {
 
 /// What scoring one row gave.
 enum Outcome {
-    /// The prediction, and with a title column, the fit verdict.
-    Scored(Prediction, Option<(Option<Level>, Verdict)>),
+    Scored(Scored),
     Failed(String),
+}
+
+/// The answers for one row.
+struct Scored {
+    /// The described level: the text scored with the named title masked out.
+    described: Prediction,
+    /// The named level, and the title words it was read from in the text (`None`: the
+    /// row's title column).
+    named: Option<(Level, Option<String>)>,
+    /// With a title column: the level the title names and the fit verdict.
+    fit: Option<(Option<Level>, Verdict)>,
+}
+
+impl Scored {
+    fn level(&self) -> Level {
+        self.named.as_ref().map_or(self.described.level, |n| n.0)
+    }
+
+    fn basis(&self) -> Basis {
+        if self.named.is_some() {
+            Basis::Named
+        } else {
+            Basis::Described
+        }
+    }
 }
 
 /// The resolved layout of the input.
@@ -210,7 +248,7 @@ struct Layout {
 }
 
 /// Position of `error` among the appended columns.
-const ERROR_FIELD: usize = 6;
+const ERROR_FIELD: usize = 10;
 
 /// A CSV input whose header has been read and checked: nothing is written before this
 /// succeeds, so a caller can create its output file only once the input is known usable.
@@ -303,7 +341,7 @@ impl<R: Read + Send> Batch<R> {
                 || {
                     current
                         .par_iter()
-                        .map(|row| score(classifier, &layout, row, options.min_confidence))
+                        .map(|row| score(classifier, &layout, row, options))
                         .collect::<Vec<_>>()
                 },
             );
@@ -416,27 +454,55 @@ fn read_chunk<R: Read>(
     Ok(rows)
 }
 
-fn score(classifier: &Classifier, layout: &Layout, row: &Row, min_confidence: f64) -> Outcome {
-    match text_of(layout, row) {
-        Err(reason) => Outcome::Failed(reason),
-        Ok((text, title)) => {
-            let scored = match title {
-                Some(title) => classifier.classify_without_title(&text, title).map(|p| {
-                    let named = title_level(title);
-                    let verdict = fit::verdict(named, &p, min_confidence);
-                    (p, Some((named, verdict)))
-                }),
-                None => classifier.classify(&text).map(|p| (p, None)),
-            };
-            match scored {
-                Ok((p, fit)) => Outcome::Scored(p, fit),
-                Err(InputError::Blank | InputError::Empty) => {
-                    Outcome::Failed("text is empty".into())
-                }
-                Err(e) => Outcome::Failed(e.to_string()),
-            }
-        }
+fn score(classifier: &Classifier, layout: &Layout, row: &Row, options: &Options) -> Outcome {
+    let (text, title) = match text_of(layout, row) {
+        Ok(found) => found,
+        Err(reason) => return Outcome::Failed(reason),
+    };
+    match answer(classifier, &text, title, options) {
+        Ok(scored) => Outcome::Scored(scored),
+        Err(InputError::Blank | InputError::Empty) => Outcome::Failed("text is empty".into()),
+        Err(e) => Outcome::Failed(e.to_string()),
     }
+}
+
+/// Both answers for one row, as [`Classifier::answer_by`] gives them, with the title column's
+/// level read through the per-thread cache.
+fn answer(
+    classifier: &Classifier,
+    text: &str,
+    title: Option<&str>,
+    options: &Options,
+) -> Result<Scored, InputError> {
+    let given = title.filter(|t| !t.trim().is_empty());
+    let fit_of = |described: &Prediction| {
+        title.map(|t| {
+            let level = title_level(t);
+            (level, fit::verdict(level, described, options.min_confidence))
+        })
+    };
+    let (named, described) = match (options.basis, given) {
+        (Basis::Described, Some(t)) => (None, classifier.classify_without_title(text, t)?),
+        (Basis::Described, None) => (None, classifier.classify(text)?),
+        // The title column is the named title; masking a text that is little more than its
+        // title can leave nothing, and then the text is scored as it is.
+        (Basis::Named, Some(t)) => (
+            title_level(t).map(|level| (level, None)),
+            classifier
+                .classify_without_title(text, t)
+                .or_else(|_| classifier.classify(text))?,
+        ),
+        (Basis::Named, None) => {
+            let a = classifier.answer_by(text, None, Basis::Named)?;
+            (a.named.map(|n| (n.level, Some(n.title))), a.described)
+        }
+    };
+    let fit = fit_of(&described);
+    Ok(Scored {
+        described,
+        named,
+        fit,
+    })
 }
 
 /// The level a title names, cached per thread: exports repeat a few thousand titles over
@@ -549,7 +615,8 @@ fn write_chunk<W: Write>(
             Outcome::Scored(..) => summary.scored += 1,
             Outcome::Failed(_) => summary.failed += 1,
         }
-        results.fill(outcome, options.evidence_terms, layout.title.is_some());
+        let title = layout.title.and_then(|c| row.fields.get(c)).unwrap_or_default();
+        results.fill(outcome, title, options.evidence_terms, layout.title.is_some());
         if row.cut {
             // Only the start of a cut record was read: keep its short fields (an id, a
             // title), not megabytes of what may not even be text.
@@ -661,7 +728,7 @@ mod tests {
             [("level".to_string(), "joblevel_level".to_string())]
         );
         let header = out.lines().next().unwrap();
-        assert!(header.starts_with("id,Level,description,joblevel_level,confidence,"));
+        assert!(header.starts_with("id,Level,description,joblevel_level,basis,"));
     }
 
     #[test]

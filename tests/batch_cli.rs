@@ -74,6 +74,10 @@ fn output_keeps_input_columns_then_adds_the_result_columns() {
         "description",
         "extra",
         "level",
+        "basis",
+        "named_level",
+        "named_title",
+        "described_level",
         "confidence",
         "score_head",
         "score_director",
@@ -392,4 +396,77 @@ fn jsonl_keeps_repeated_header_names_apart() {
     let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!((&line["note"], &line["note_2"]), (&"a".into(), &"b".into()));
     assert_eq!(line["level"], "vp");
+}
+
+/// A posting that names itself a director but describes front-line work.
+const NAMED_DIRECTOR: &str = "Director of Operations\nAs our Director of Operations you will supervise the day-to-day shift team on the warehouse floor.";
+
+#[test]
+fn level_is_the_named_level_with_the_described_level_beside_it() {
+    let out = joblevel()
+        .args(["batch", "-q", "-"])
+        .write_stdin(format!(
+            "id,description\n1,\"{NAMED_DIRECTOR}\"\n2,\"{HEAD}\"\n"
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let (headers, rows) = records(&out.stdout);
+    let get = |row: usize, name: &str| field(&headers, &rows[row], name).to_string();
+    assert_eq!(
+        ["level", "basis", "named_level", "named_title", "described_level"].map(|c| get(0, c)),
+        ["director", "named", "director", "Director of Operations", "head"]
+    );
+    // Evidence and confidence are those of the described level, the title masked out.
+    assert!(!get(0, "evidence").contains("director"), "{}", get(0, "evidence"));
+    assert_eq!(
+        ["level", "basis", "named_level", "named_title", "described_level"].map(|c| get(1, c)),
+        ["head", "described", "", "", "head"]
+    );
+}
+
+#[test]
+fn a_title_column_is_the_named_title_and_wins_over_the_text() {
+    let out = joblevel()
+        .args(["batch", "-q", "-"])
+        .write_stdin(format!(
+            "id,title,description\n1,VP of Operations,\"{NAMED_DIRECTOR}\"\n2,Managing Director,\"{NAMED_DIRECTOR}\"\n"
+        ))
+        .output()
+        .unwrap();
+    let (headers, rows) = records(&out.stdout);
+    let get = |row: usize, name: &str| field(&headers, &rows[row], name).to_string();
+    assert_eq!(
+        ["level", "basis", "named_level", "named_title", "title_level", "fit"].map(|c| get(0, c)),
+        ["vp", "named", "vp", "VP of Operations", "vp", "over-titled"]
+    );
+    // A title column that names no level: no named level, whatever the text says.
+    assert_eq!(
+        ["level", "basis", "named_level", "title_level"].map(|c| get(1, c)),
+        [get(1, "described_level").as_str(), "described", "", "none"].map(String::from)
+    );
+}
+
+#[test]
+fn basis_described_answers_as_classify_does_with_the_same_basis() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = write(dir.path(), "doc.txt", NAMED_DIRECTOR.as_bytes());
+    let classify = joblevel()
+        .args(["classify", "--basis", "described", "--format", "json"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    let want: serde_json::Value = serde_json::from_slice(&classify.stdout).unwrap();
+    let out = joblevel()
+        .args(["batch", "-q", "--basis", "described", "--format", "jsonl", "-"])
+        .write_stdin(format!("id,description\n1,\"{NAMED_DIRECTOR}\"\n"))
+        .output()
+        .unwrap();
+    let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(got["basis"], "described");
+    assert!(got["named_level"].is_null() && got["named_title"].is_null());
+    assert_eq!(got["level"], want["level"]);
+    assert_eq!(got["described_level"], want["described"]["level"]);
+    let confidence = want["described"]["confidence"].as_f64().unwrap();
+    assert!((got["confidence"].as_f64().unwrap() - confidence).abs() < 1e-4);
 }
