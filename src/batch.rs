@@ -25,6 +25,7 @@
 //! ```
 
 pub mod guard;
+mod jsonl;
 mod write;
 
 use crate::answer::Basis;
@@ -35,6 +36,7 @@ use crate::fit::{self, Verdict};
 use crate::level::Level;
 use csv::ByteRecord;
 use guard::{Guard, GuardError, Source};
+use jsonl::JsonLines;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -72,6 +74,17 @@ pub const RESULT_COLUMNS: [&str; 11] = [
 /// Columns appended after [`RESULT_COLUMNS`] when the input has a title column.
 pub const FIT_COLUMNS: [&str; 2] = ["title_level", "fit"];
 
+/// Input encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputFormat {
+    /// CSV with a header line.
+    #[default]
+    Csv,
+    /// One JSON object per line; the keys of the first are the columns. Output is flushed
+    /// after every chunk, so the command works as a line-in/line-out filter (`RDD.pipe`).
+    Jsonl,
+}
+
 /// Output encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -91,6 +104,7 @@ pub struct Options {
     pub title_column: Option<String>,
     /// Field delimiter of the input (the output CSV uses `,`).
     pub delimiter: u8,
+    pub input_format: InputFormat,
     pub format: Format,
     /// Stop at the first record that cannot be scored.
     pub strict: bool,
@@ -118,6 +132,7 @@ impl Default for Options {
             text_columns: None,
             title_column: None,
             delimiter: b',',
+            input_format: InputFormat::Csv,
             format: Format::Csv,
             strict: false,
             chunk_rows: 2048,
@@ -151,6 +166,8 @@ pub enum BatchError {
     Empty,
     #[error("{0}")]
     Columns(String),
+    #[error("not JSON lines: {0}")]
+    NotJsonLines(String),
     /// The input cannot be read as CSV from here on (or at all).
     #[error("{0}")]
     Unreadable(GuardError),
@@ -204,6 +221,8 @@ struct Row {
     fields: ByteRecord,
     /// Cut at [`Options::max_record_bytes`]: `fields` hold only its start.
     cut: bool,
+    /// Why the record could not be read (a JSON line that is not an object).
+    problem: Option<String>,
 }
 
 /// What scoring one row gave.
@@ -253,7 +272,7 @@ const ERROR_FIELD: usize = 10;
 /// A CSV input whose header has been read and checked: nothing is written before this
 /// succeeds, so a caller can create its output file only once the input is known usable.
 pub struct Batch<R: Read> {
-    reader: csv::Reader<Guard<Source<R>>>,
+    reader: Records<R>,
     layout: Layout,
     options: Options,
     utf16: bool,
@@ -264,19 +283,29 @@ impl<R: Read + Send> Batch<R> {
     pub fn open(input: R, options: &Options) -> Result<Batch<R>, BatchError> {
         let source = Source::new(input).map_err(|e| BatchError::Read(e.into()))?;
         let utf16 = source.is_utf16();
-        let guard = Guard::new(source, options.delimiter, options.max_record_bytes);
-        let mut reader = csv::ReaderBuilder::new()
-            .buffer_capacity(1 << 18)
-            .delimiter(options.delimiter)
-            .flexible(true)
-            .has_headers(false)
-            .from_reader(guard);
-        let mut headers = ByteRecord::new();
-        match reader.read_byte_record(&mut headers) {
-            Ok(true) => {}
-            Ok(false) => return Err(BatchError::Empty),
-            Err(e) => return Err(BatchError::from_read(e, 0, 1)),
-        }
+        let (reader, headers) = match options.input_format {
+            InputFormat::Csv => {
+                let guard = Guard::new(source, options.delimiter, options.max_record_bytes);
+                let mut reader = csv::ReaderBuilder::new()
+                    .buffer_capacity(1 << 18)
+                    .delimiter(options.delimiter)
+                    .flexible(true)
+                    .has_headers(false)
+                    .from_reader(guard);
+                let mut headers = ByteRecord::new();
+                match reader.read_byte_record(&mut headers) {
+                    Ok(true) => {}
+                    Ok(false) => return Err(BatchError::Empty),
+                    Err(e) => return Err(BatchError::from_read(e, 0, 1)),
+                }
+                (Records::Csv(reader), headers)
+            }
+            InputFormat::Jsonl => match JsonLines::open(source, options.max_record_bytes) {
+                Ok(Some((reader, headers))) => (Records::Jsonl(reader), headers),
+                Ok(None) => return Err(BatchError::Empty),
+                Err(reason) => return Err(BatchError::NotJsonLines(reason)),
+            },
+        };
         let layout = resolve_layout(headers, options)?;
         Ok(Batch {
             reader,
@@ -314,6 +343,26 @@ impl<R: Read + Send> Batch<R> {
             ..Summary::default()
         };
 
+        if let Records::Jsonl(_) = reader {
+            // A filter: each chunk is what the input had ready, and is written before more
+            // is waited for, so that a writer waiting for its answers is not kept waiting.
+            let mut rows = Vec::new();
+            loop {
+                rows = read_chunk(&mut reader, options, summary.rows, rows)?;
+                if rows.is_empty() {
+                    break;
+                }
+                let outcomes: Vec<Outcome> = rows
+                    .par_iter()
+                    .map(|row| score(classifier, &layout, row, options))
+                    .collect();
+                write_chunk(&mut sink, &layout, &rows, &outcomes, options, &mut summary)?;
+                sink.flush()?;
+                progress(summary.rows, reader.bytes());
+            }
+            sink.finish()?;
+            return Ok(summary);
+        }
         let mut next = read_chunk(&mut reader, options, 0, Vec::new())?;
         let mut scored: Option<(Vec<Row>, Vec<Outcome>)> = None;
         loop {
@@ -329,7 +378,7 @@ impl<R: Read + Send> Batch<R> {
                     let mut spare = Vec::new();
                     if let Some((rows, outcomes)) = scored.take() {
                         write_chunk(&mut sink, &layout, &rows, &outcomes, options, &mut summary)?;
-                        progress(summary.rows, reader.position().byte());
+                        progress(summary.rows, reader.bytes());
                         spare = rows;
                     }
                     if current.is_empty() {
@@ -410,11 +459,75 @@ fn resolve_layout(headers: ByteRecord, options: &Options) -> Result<Layout, Batc
     })
 }
 
+/// The parser behind a [`Batch`].
+enum Records<R: Read> {
+    Csv(csv::Reader<Guard<Source<R>>>),
+    Jsonl(JsonLines<Source<R>>),
+}
+
+impl<R: Read> Records<R> {
+    /// Reads the next record into `fields`: `Ok(None)` at the end, else the record read
+    /// (`record` is its number).
+    fn read(&mut self, fields: &mut ByteRecord, record: u64) -> Result<Option<Row>, BatchError> {
+        match self {
+            Records::Csv(reader) => {
+                let line = reader.position().line() + reader.get_ref().line_correction();
+                match reader.read_byte_record(fields) {
+                    Ok(true) => {
+                        let end = reader.position().byte();
+                        let cut = reader.get_mut().take_cut(end);
+                        Ok(Some(Row {
+                            record,
+                            line,
+                            fields: std::mem::take(fields),
+                            cut,
+                            problem: None,
+                        }))
+                    }
+                    Ok(false) => Ok(None),
+                    // The reader is flexible and reads bytes: only I/O and the guard fail
+                    // here, and nothing more can be read, so the run stops rather than
+                    // guessing at the rest.
+                    Err(e) => Err(BatchError::from_read(e, record, line)),
+                }
+            }
+            Records::Jsonl(reader) => match reader.read(fields) {
+                Ok(Some((line, problem))) => Ok(Some(Row {
+                    record,
+                    line,
+                    fields: std::mem::take(fields),
+                    cut: problem.as_ref().is_some_and(|p| p.cut),
+                    problem: problem.map(|p| p.reason),
+                })),
+                Ok(None) => Ok(None),
+                Err(e) => Err(BatchError::Read(e.into())),
+            },
+        }
+    }
+
+    /// True when JSON lines have nothing more buffered: reading on could wait for a writer
+    /// that waits for the rows read so far.
+    fn nothing_ready(&self) -> bool {
+        match self {
+            Records::Csv(_) => false,
+            Records::Jsonl(reader) => reader.nothing_buffered(),
+        }
+    }
+
+    /// Bytes of input read so far.
+    fn bytes(&self) -> u64 {
+        match self {
+            Records::Csv(reader) => reader.position().byte(),
+            Records::Jsonl(reader) => reader.bytes(),
+        }
+    }
+}
+
 /// Reads the next chunk: up to [`Options::chunk_rows`] records or [`Options::chunk_bytes`]
 /// bytes. Record numbers continue from `last_record`; the records of `spare` (a chunk already
 /// written) are reused.
 fn read_chunk<R: Read>(
-    reader: &mut csv::Reader<Guard<R>>,
+    reader: &mut Records<R>,
     options: &Options,
     last_record: u64,
     spare: Vec<Row>,
@@ -431,24 +544,16 @@ fn read_chunk<R: Read>(
     // At least one record per chunk, whatever the limits: an empty chunk ends the run.
     while rows.is_empty() || (rows.len() < options.chunk_rows && bytes < options.chunk_bytes) {
         let mut fields = spare.next().unwrap_or_default();
-        let line = reader.position().line() + reader.get_ref().line_correction();
-        match reader.read_byte_record(&mut fields) {
-            Ok(true) => {
+        match reader.read(&mut fields, record + 1)? {
+            Some(row) => {
                 record += 1;
-                bytes += fields.as_slice().len();
-                let end = reader.position().byte();
-                let cut = reader.get_mut().take_cut(end);
-                rows.push(Row {
-                    record,
-                    line,
-                    fields,
-                    cut,
-                });
+                bytes += row.fields.as_slice().len();
+                rows.push(row);
             }
-            Ok(false) => break,
-            // The reader is flexible and reads bytes: only I/O and the guard fail here, and
-            // nothing more can be read, so the run stops rather than guessing at the rest.
-            Err(e) => return Err(BatchError::from_read(e, record + 1, line)),
+            None => break,
+        }
+        if reader.nothing_ready() {
+            break;
         }
     }
     Ok(rows)
@@ -478,7 +583,10 @@ fn answer(
     let fit_of = |described: &Prediction| {
         title.map(|t| {
             let level = title_level(t);
-            (level, fit::verdict(level, described, options.min_confidence))
+            (
+                level,
+                fit::verdict(level, described, options.min_confidence),
+            )
         })
     };
     let (named, described) = match (options.basis, given) {
@@ -529,6 +637,9 @@ const TITLE_CACHE_LIMIT: usize = 50_000;
 /// The text to score (text columns joined by a blank line) and the title, if any.
 fn text_of<'r>(layout: &Layout, row: &'r Row) -> Result<(Cow<'r, str>, Option<&'r str>), String> {
     let fields = &row.fields;
+    if let Some(problem) = &row.problem {
+        return Err(problem.clone());
+    }
     if row.cut {
         return Err(format!(
             "record is over the {} MiB limit: not read whole, not scored (fields over {} bytes \
@@ -615,8 +726,16 @@ fn write_chunk<W: Write>(
             Outcome::Scored(..) => summary.scored += 1,
             Outcome::Failed(_) => summary.failed += 1,
         }
-        let title = layout.title.and_then(|c| row.fields.get(c)).unwrap_or_default();
-        results.fill(outcome, title, options.evidence_terms, layout.title.is_some());
+        let title = layout
+            .title
+            .and_then(|c| row.fields.get(c))
+            .unwrap_or_default();
+        results.fill(
+            outcome,
+            title,
+            options.evidence_terms,
+            layout.title.is_some(),
+        );
         if row.cut {
             // Only the start of a cut record was read: keep its short fields (an id, a
             // title), not megabytes of what may not even be text.

@@ -216,6 +216,14 @@ impl<W: Write> Sink<W> {
         }
     }
 
+    /// Hands what is written so far to the output.
+    pub(super) fn flush(&mut self) -> Result<(), BatchError> {
+        match self {
+            Sink::Csv(w, _) => w.flush().map_err(BatchError::Write),
+            Sink::Jsonl(w, _) => w.flush().map_err(BatchError::Write),
+        }
+    }
+
     pub(super) fn finish(self) -> Result<(), BatchError> {
         match self {
             Sink::Csv(mut w, _) => w.flush().map_err(BatchError::Write),

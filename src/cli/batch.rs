@@ -1,7 +1,7 @@
 //! `joblevel batch`: score a CSV of postings, every row accounted for.
 
 use super::output::Output;
-use joblevel::batch::{Batch, BatchError, Format, Options, Summary};
+use joblevel::batch::{Batch, BatchError, Format, InputFormat, Options, Summary};
 use joblevel::error::{Error, exit};
 use std::fs::File;
 use std::io::{ErrorKind, IsTerminal, Read};
@@ -38,6 +38,13 @@ use std::path::{Path, PathBuf};
 /// progress bar (bytes read, MB/s, rows/s) is shown on stderr when it is a terminal; a summary
 /// of scored and failed rows is printed at the end (--quiet silences it).
 ///
+/// --input-format jsonl reads one JSON object per line ({"id": 7, "text": "...", "title":
+/// "..."}): the keys of the first line are the columns, found by name as in a CSV header;
+/// values are read as strings (numbers as their JSON text); a line that is not an object is
+/// an error row. With --format jsonl too, each input line gives one output line, flushed
+/// after every chunk of rows: a line-in/line-out filter that Spark's RDD.pipe and Hadoop
+/// streaming can run.
+///
 /// With -o, the output is written to a temporary file beside it and renamed over it only when
 /// the run succeeds: a failed or interrupted run leaves what was there. The output may not be
 /// the input.
@@ -50,6 +57,7 @@ use std::path::{Path, PathBuf};
 ///   joblevel batch postings.csv -o scored.csv
 ///   joblevel batch --delimiter ';' --text-column body - < export.csv > scored.csv
 ///   joblevel batch --format jsonl --threads 2 postings.csv
+///   joblevel batch - --input-format jsonl --format jsonl < postings.jsonl
 #[derive(clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -62,6 +70,10 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutFormat::Csv)]
     format: OutFormat,
+    /// Input format: CSV with a header, or JSON lines (one object per line; the keys of the
+    /// first are the columns; output flushed after every chunk, for `RDD.pipe`).
+    #[arg(long, value_enum, default_value_t = OutFormat::Csv)]
+    input_format: OutFormat,
     /// Text column(s), comma-separated; found by name when omitted.
     #[arg(long, value_name = "COLS")]
     text_column: Option<String>,
@@ -120,6 +132,10 @@ pub fn run(args: Args) -> Result<i32, Error> {
         text_columns: args.text_column.clone(),
         title_column: args.title_column.clone(),
         delimiter: args.delimiter,
+        input_format: match args.input_format {
+            OutFormat::Csv => InputFormat::Csv,
+            OutFormat::Jsonl => InputFormat::Jsonl,
+        },
         format: match args.format {
             OutFormat::Csv => Format::Csv,
             OutFormat::Jsonl => Format::Jsonl,
