@@ -540,3 +540,44 @@ fn readme_promises_about_bad_input_hold() {
         .code(4)
         .stderr(contains("/no/such/file.csv"));
 }
+
+/// `joblevel classify` with no file on a terminal says it is waiting for the text, rather than
+/// waiting silently. `script` (util-linux, in every Debian) gives it a terminal.
+#[test]
+fn reading_a_terminal_says_so_on_stderr() {
+    use std::io::Read;
+    let mut child = std::process::Command::new("script")
+        .args(["-qec"])
+        .arg(format!("{} classify", bin().display()))
+        .arg("/dev/null")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("script (util-linux) runs");
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 256];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&buf[..n]);
+            if seen.windows(8).any(|w| w == b"Ctrl-D o") {
+                break;
+            }
+        }
+        let _ = tx.send(String::from_utf8_lossy(&seen).into_owned());
+    });
+    let seen = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        seen.contains("reading the input from the terminal"),
+        "{seen:?}"
+    );
+}
