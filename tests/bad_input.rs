@@ -9,6 +9,8 @@ use predicates::str::contains;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
+mod common;
+
 const VP: &str = "Reporting to the CEO, own the entire operational structure of the company as part of the executive leadership team.";
 const HEAD: &str = "Supervise the day-to-day shift team on the warehouse floor; you report to the Director of Operations.";
 
@@ -579,5 +581,36 @@ fn reading_a_terminal_says_so_on_stderr() {
     assert!(
         seen.contains("reading the input from the terminal"),
         "{seen:?}"
+    );
+}
+
+// Row 22: a test needing ../shared fails when it is missing under CI.
+
+#[test]
+#[ignore = "run by missing_shared_data_fails_under_ci_and_only_there"]
+fn reads_the_dev_corpus() {
+    let _ = common::shared_file("corpora/dev.csv");
+}
+
+#[test]
+fn missing_shared_data_fails_under_ci_and_only_there() {
+    let run = |ci: bool| {
+        let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+        cmd.args(["reads_the_dev_corpus", "--exact", "--ignored"])
+            .env("JOBLEVEL_SHARED_DIR", "/nonexistent/shared")
+            .env_remove("JOBLEVEL_NEED_SHARED")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if ci {
+            cmd.env("CI", "true");
+        } else {
+            cmd.env_remove("CI");
+        }
+        cmd.status().unwrap().success()
+    };
+    assert!(!run(true), "under CI a missing corpus fails the test");
+    assert!(
+        run(false),
+        "on a developer's machine it is skipped, and says so"
     );
 }
