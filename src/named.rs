@@ -26,7 +26,7 @@
 
 use crate::level::Level;
 use crate::title;
-use regex::Regex;
+use std::cell::Cell;
 use std::fmt;
 use std::sync::LazyLock;
 
@@ -37,8 +37,7 @@ pub struct NamedLevel {
     /// The title as written in the text (or as given, for a title column).
     pub title: String,
     /// Byte offsets of `title` in the text read: `text[start..end] == title`. A title given
-    /// apart from the text (a title column) has `start == end`: at its first occurrence in the
-    /// text when it occurs there, else at 0.
+    /// apart from the text (a title column, `--title`) has `start == end == 0`.
     pub start: usize,
     pub end: usize,
     /// Where it was found and what the title parser made of it, in words.
@@ -440,12 +439,53 @@ const CAPITAL_ENDS: &[&str] = &[
 const LEFT_WORDS: usize = 5;
 const RIGHT_WORDS: usize = 8;
 
-/// The level words the reader looks around. Case-insensitive; the end of the word is checked
-/// in code, so "DirectorLocation:" (fields run together in some exports) still counts.
-const ANCHORS: &str = r"(?i-u)\b(?:s?vp|evp|v\.\s?p\.|vice[ -]+presidents?|directors?|dir[.,]|head|operations? (?:manager|lead)|ops manager|manager(?:,| of| -| –))";
+/// The level words the reader looks around, matched ignoring ASCII case at the start of a
+/// word ([`anchor_at`]); the end of the word is checked in code, so "DirectorLocation:" (fields run together in some exports)
+/// still counts and "MVP" does not. "Manager" counts only before a separator ("Manager,
+/// Conference Operations"), "Dir" only abbreviated ("Dir.", "Dir,"). Plurals ("Directors")
+/// name other people, not the post.
+pub const ANCHORS: &[&str] = &[
+    "vp",
+    "svp",
+    "evp",
+    "v.p.",
+    "v. p.",
+    "vice president",
+    "vice-president",
+    "director",
+    "dir",
+    "head",
+    "operations manager",
+    "operation manager",
+    "operations lead",
+    "operation lead",
+    "ops manager",
+    "manager",
+];
 
-static ANCHOR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(ANCHORS).expect("the anchor pattern is valid"));
+/// The end of the longest level word starting at byte `i` (ignoring ASCII case), if a word
+/// starts there. The scan costs about a byte per cycle: cheaper than a general literal search,
+/// whose fingerprints keep firing on common English letter pairs.
+fn anchor_at(bytes: &[u8], i: usize) -> Option<usize> {
+    // The second letter rules out nearly every word ("of", "our", "sales", "ensure").
+    let second = bytes.get(i + 1)?.to_ascii_lowercase();
+    if !ANCHORS
+        .iter()
+        .any(|a| a.as_bytes()[0] == bytes[i].to_ascii_lowercase() && a.as_bytes()[1] == second)
+        || i > 0 && bytes[i - 1].is_ascii_alphanumeric()
+    {
+        return None;
+    }
+    ANCHORS
+        .iter()
+        .filter(|a| {
+            bytes
+                .get(i..i + a.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(a.as_bytes()))
+        })
+        .map(|a| i + a.len())
+        .max()
+}
 
 /// How a title was found to be the posting's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -473,7 +513,7 @@ struct Mention {
     start: usize,
     end: usize,
     place: Place,
-    parsed: title::ParsedTitle,
+    parsed: std::rc::Rc<title::ParsedTitle>,
 }
 
 /// Reads the level a posting names for itself.
@@ -493,24 +533,88 @@ struct Mention {
 pub fn read(text: &str) -> Result<NamedLevel, NoNamedLevel> {
     let mut mentions: Vec<Mention> = Vec::new();
     let mut last_end = 0;
-    for m in ANCHOR.find_iter(text) {
-        // "Dir." keeps its full stop; "Manager, X" and "Dir, X" end before their separator.
-        let end = match m.as_str().as_bytes() {
-            [.., b','] => m.end() - 1,
-            [b'M' | b'm', ..] => m.start() + "manager".len(),
-            _ => m.end(),
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    thread_local! {
+        static CANDIDATES: Cell<Vec<usize>> = const { Cell::new(Vec::new()) };
+    }
+    let mut candidates = CANDIDATES.take();
+    candidates_into(bytes, &mut candidates);
+    for &at in &candidates {
+        if at < i {
+            continue;
+        }
+        let Some(found) = anchor_at(bytes, at) else {
+            continue;
+        };
+        let (word, rest) = (&bytes[at..found], &bytes[found..]);
+        i = found;
+        // "Dir." keeps its full stop, "Dir," does not; "Manager" needs a separator after it.
+        let end = if word.eq_ignore_ascii_case(b"dir") {
+            match rest.first() {
+                Some(b'.') => found + 1,
+                Some(b',') => found,
+                _ => continue,
+            }
+        } else if word.eq_ignore_ascii_case(b"manager") {
+            let separated = [&b","[..], b" of ", b" - ", " – ".as_bytes()]
+                .iter()
+                .any(|sep| rest.starts_with(sep));
+            if !separated {
+                continue;
+            }
+            found
+        } else {
+            found
         };
         // A level word inside a title already read ("Vice President, Director Relations").
-        if m.start() < last_end || !word_ends(text, end) {
+        if at < last_end || !word_ends(text, end) {
             continue;
         }
         let previous = mentions.last().map(|m: &Mention| (m.end, m.place));
-        if let Some(mention) = mention_at(text, m.start(), end, previous) {
+        if let Some(mention) = mention_at(text, at, end, previous) {
             last_end = mention.end;
             mentions.push(mention);
         }
     }
+    CANDIDATES.set(candidates);
     decide(text, &mentions)
+}
+
+/// Where a level word may start, in order: the places of a few literals ("dir", "head",
+/// "vp", "v.", "vice", "manager", "operation") found with SIMD searches in a lower-cased copy
+/// of the text, moved back over the "s"/"e" of "svp"/"evp" and the "ops " of "ops manager".
+/// [`anchor_at`] then checks each place. A byte loop over the text, or one automaton over
+/// the literals (whose fingerprints keep firing on English letter pairs), costs more.
+fn candidates_into(bytes: &[u8], out: &mut Vec<usize>) {
+    use memchr::memmem;
+    thread_local! {
+        static LOWER: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+    }
+    static FINDERS: LazyLock<Vec<memmem::Finder<'static>>> = LazyLock::new(|| {
+        ["dir", "head", "vp", "v.", "vice", "manager", "operation"]
+            .iter()
+            .map(|n| memmem::Finder::new(n.as_bytes()).into_owned())
+            .collect()
+    });
+    let mut lower = LOWER.take();
+    lower.clear();
+    lower.extend_from_slice(bytes);
+    lower.make_ascii_lowercase();
+    out.clear();
+    for finder in FINDERS.iter() {
+        for at in finder.find_iter(&lower) {
+            out.push(
+                match (finder.needle(), at.checked_sub(1).map(|p| lower[p])) {
+                    (b"vp", Some(b's' | b'e')) => at - 1,
+                    (b"manager", _) if lower[..at].ends_with(b"ops ") => at - 4,
+                    _ => at,
+                },
+            );
+        }
+    }
+    out.sort_unstable();
+    LOWER.set(lower);
 }
 
 /// Whether a level word ending at `end` ends a word: a non-letter follows, or a capital runs
@@ -652,7 +756,7 @@ fn mention_at(
         start,
         end: right,
         place,
-        parsed: title::parse(title),
+        parsed: title::parse_cached(title),
     })
 }
 
