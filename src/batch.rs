@@ -753,7 +753,7 @@ mod tests {
 
     #[test]
     fn strict_mode_stops_at_the_first_bad_record_with_its_line() {
-        let input = "id,description\n1,Run the shift\n2,\"two\nlines\"\n3,\n4,ok\n";
+        let input = "id,description\n1,Run the shift\n2,\"Run the\nnight shift\"\n3,\n4,ok\n";
         let options = Options {
             strict: true,
             ..Options::default()

@@ -15,6 +15,8 @@ pub enum InputError {
     Binary { offset: usize },
     #[error("text is {len} bytes, over the {limit}-byte limit for one posting")]
     TooLong { len: usize, limit: usize },
+    #[error("no words the model knows{}", if *.not_english { ": the text does not look like English; joblevel reads English job descriptions" } else { ": give the job description's text" })]
+    NoKnownWords { not_english: bool },
 }
 
 /// Everything the library can fail with.

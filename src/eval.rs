@@ -1,5 +1,6 @@
-//! Accuracy measurement: metrics over (gold, predicted) pairs and stratified k-fold
-//! cross-validation.
+//! Accuracy measurement: metrics over (gold, predicted) pairs, stratified k-fold
+//! cross-validation, and leave-one-group-out cross-validation (each source held out in turn:
+//! how the model does on employers it has never seen).
 
 use crate::classify::Classifier;
 use crate::labelled::Posting;
@@ -120,14 +121,74 @@ pub fn cross_validate(
     k: usize,
     seed: u64,
     mask: bool,
-    mut on_fold: impl FnMut(usize, &[usize], &[usize]),
+    on_fold: impl FnMut(usize, &[usize], &[usize]),
 ) -> Result<Vec<(Level, Level)>, String> {
     let levels: Vec<Level> = postings.iter().map(|p| p.level).collect();
-    let folds = stratified_folds(&levels, k, seed);
+    let folds: Vec<Option<usize>> = stratified_folds(&levels, k, seed)
+        .into_iter()
+        .map(Some)
+        .collect();
+    let pairs = cross_validate_folds(articles, postings, cues, config, &folds, mask, on_fold)?;
+    Ok(pairs.into_iter().flatten().collect())
+}
+
+/// A source needs at least this many postings to be held out in leave-one-group-out
+/// cross-validation; smaller ones are always trained on (a handful of postings gives no
+/// figure worth reading).
+pub const MIN_GROUP: usize = 20;
+
+/// The folds of leave-one-group-out cross-validation: each group (source) with at least
+/// `min_group` postings is a fold, in order of first appearance; rows of smaller groups, or
+/// with no group, are in no fold (`None`): always trained on, never tested. Returns the
+/// folds and the held-out groups' names, fold `i` being `names[i]`.
+pub fn group_folds(postings: &[Posting], min_group: usize) -> (Vec<Option<usize>>, Vec<String>) {
+    let mut sizes: Vec<(&str, usize)> = Vec::new();
+    for p in postings {
+        if let Some(g) = p.group.as_deref() {
+            match sizes.iter_mut().find(|(name, _)| *name == g) {
+                Some((_, n)) => *n += 1,
+                None => sizes.push((g, 1)),
+            }
+        }
+    }
+    let names: Vec<String> = sizes
+        .iter()
+        .filter(|(_, n)| *n >= min_group)
+        .map(|(g, _)| g.to_string())
+        .collect();
+    let folds = postings
+        .iter()
+        .map(|p| {
+            let g = p.group.as_deref()?;
+            names.iter().position(|name| name == g)
+        })
+        .collect();
+    (folds, names)
+}
+
+/// Cross-validation over given folds: for each fold `f`, trains on the articles and every
+/// posting not in `f` (rows in no fold included), and predicts the postings of `f`. Returns
+/// one entry per posting, `None` for rows in no fold and for rows that could not be scored.
+/// Probabilities are not calibrated in the folds: calibration changes no decision.
+#[allow(clippy::too_many_arguments)]
+pub fn cross_validate_folds(
+    articles: &[Example],
+    postings: &[Posting],
+    cues: &[Cue],
+    config: &Config,
+    folds: &[Option<usize>],
+    mask: bool,
+    mut on_fold: impl FnMut(usize, &[usize], &[usize]),
+) -> Result<Vec<Option<(Level, Level)>>, String> {
+    let k = folds.iter().flatten().max().map_or(0, |&f| f + 1);
+    let config = Config {
+        calibrate: false,
+        ..config.clone()
+    };
     let mut pairs: Vec<Option<(Level, Level)>> = vec![None; postings.len()];
     for fold in 0..k {
         let (test, train_rows): (Vec<usize>, Vec<usize>) =
-            (0..postings.len()).partition(|&i| folds[i] == fold);
+            (0..postings.len()).partition(|&i| folds[i] == Some(fold));
         on_fold(fold, &train_rows, &test);
         let examples: Vec<Example> = train_rows
             .iter()
@@ -139,14 +200,34 @@ pub fn cross_validate(
             command: String::new(),
             temperature: 1.0,
         };
-        let model = train::train(articles, &examples, cues, config, provenance)?;
+        let model = train::train(articles, &examples, cues, &config, provenance)?;
         let classifier = Classifier::new(model).with_top(0);
-        let held_out: Vec<Posting> = test.iter().map(|&i| postings[i].clone()).collect();
-        for (&i, pair) in test.iter().zip(predict(&classifier, &held_out, mask)) {
-            pairs[i] = Some(pair);
+        for &i in &test {
+            pairs[i] = predict(&classifier, std::slice::from_ref(&postings[i]), mask)
+                .into_iter()
+                .next();
         }
     }
-    Ok(pairs.into_iter().flatten().collect())
+    Ok(pairs)
+}
+
+/// Figures per group: `(group, metrics)` for each group with a scored row, in order of first
+/// appearance. `pairs` is aligned with `postings` (`None`: not scored).
+pub fn by_group(postings: &[Posting], pairs: &[Option<(Level, Level)>]) -> Vec<(String, Metrics)> {
+    let mut groups: Vec<(String, Vec<(Level, Level)>)> = Vec::new();
+    for (p, pair) in postings.iter().zip(pairs) {
+        let (Some(g), Some(pair)) = (p.group.as_deref(), pair) else {
+            continue;
+        };
+        match groups.iter_mut().find(|(name, _)| name == g) {
+            Some((_, v)) => v.push(*pair),
+            None => groups.push((g.to_string(), vec![*pair])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(g, v)| (g, Metrics::from_pairs(&v)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -172,6 +253,45 @@ mod tests {
         assert!((m.balanced_accuracy - (0.5 + 2.0 / 3.0 + 1.0) / 3.0).abs() < 1e-12);
         assert_eq!(m.confusion, [[1, 1, 0], [0, 2, 1], [0, 0, 1]]);
         assert_eq!(m.per_level[Vp.index()].support, 1);
+    }
+
+    fn posting(group: Option<&str>, level: Level) -> Posting {
+        Posting {
+            record: 1,
+            level,
+            text: "run the shift".into(),
+            title: None,
+            group: group.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn only_groups_of_the_minimum_size_are_held_out() {
+        let postings = [
+            posting(Some("big"), Head),
+            posting(Some("small"), Head),
+            posting(None, Vp),
+            posting(Some("other"), Director),
+            posting(Some("big"), Vp),
+            posting(Some("other"), Head),
+        ];
+        let (folds, names) = group_folds(&postings, 2);
+        assert_eq!(names, ["big", "other"]);
+        assert_eq!(folds, [Some(0), None, None, Some(1), Some(0), Some(1)]);
+    }
+
+    #[test]
+    fn group_figures_count_only_scored_rows() {
+        let postings = [
+            posting(Some("a"), Head),
+            posting(Some("a"), Vp),
+            posting(Some("b"), Vp),
+        ];
+        let pairs = [Some((Head, Head)), None, Some((Vp, Director))];
+        let groups = by_group(&postings, &pairs);
+        assert_eq!(groups.len(), 2);
+        assert_eq!((groups[0].1.rows, groups[0].1.accuracy), (1, 1.0));
+        assert_eq!((groups[1].0.as_str(), groups[1].1.accuracy), ("b", 0.0));
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub struct Posting {
     pub level: Level,
     pub text: String,
     pub title: Option<String>,
+    /// The value of the grouping column (`source`, ...) when one was asked for.
+    pub group: Option<String>,
 }
 
 impl Posting {
@@ -49,6 +51,8 @@ pub struct Columns<'a> {
     pub text: Option<&'a str>,
     pub title: Option<&'a str>,
     pub level: Option<&'a str>,
+    /// A column to group rows by (`eval --cv-group`, `--by`); must exist when named.
+    pub group: Option<&'a str>,
 }
 
 /// Reads a labelled CSV. Rows with an unknown level, empty text or bad UTF-8 are skipped and
@@ -71,6 +75,12 @@ pub fn read(data: &[u8], columns: &Columns<'_>, needs_title: bool) -> Result<Lab
             Err(e) if needs_title || columns.title.is_some() => return Err(Error::Csv(e)),
             Err(_) => None,
         };
+    let group_col = match columns.group {
+        Some(name) => {
+            Some(columns::resolve(&headers, Some(name), &[], "group").map_err(Error::Csv)?[0])
+        }
+        None => None,
+    };
     let mut out = Labelled::default();
     for (i, row) in reader.byte_records().enumerate() {
         let record = i as u64 + 1;
@@ -104,11 +114,19 @@ pub fn read(data: &[u8], columns: &Columns<'_>, needs_title: bool) -> Result<Lab
                         .map_err(|_| "title is not UTF-8".to_string())
                 })
                 .transpose()?;
+            let group = group_col
+                .map(|c| {
+                    field(c)
+                        .map(|g| g.trim().to_string())
+                        .map_err(|_| "group is not UTF-8".to_string())
+                })
+                .transpose()?;
             Ok(Posting {
                 record,
                 level,
                 text,
                 title,
+                group,
             })
         })();
         match parsed {

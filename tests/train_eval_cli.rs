@@ -139,3 +139,136 @@ fn eval_without_a_level_column_is_an_input_error() {
         .code(3)
         .stderr(predicates::str::contains("no level column"));
 }
+
+/// corpora/labelled.csv with a `source` column: rows 1, 3, 5 from source `a`, 2, 4, 6 from `b`
+/// (each source has a head, a director and a vp posting), written as one file or as two.
+fn labelled_with_sources(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let mut reader = csv::Reader::from_path(corpora().join("labelled.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let paths = (dir.join("both.csv"), dir.join("a.csv"), dir.join("b.csv"));
+    let mut both = csv::Writer::from_path(&paths.0).unwrap();
+    let mut a = csv::Writer::from_path(&paths.1).unwrap();
+    let mut b = csv::Writer::from_path(&paths.2).unwrap();
+    for w in [&mut both, &mut a, &mut b] {
+        w.write_record(["source", "title", "description", "level"])
+            .unwrap();
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let source = if i % 2 == 0 { "a" } else { "b" };
+        let record = [source, &row[1], &row[2], &row[3]];
+        both.write_record(record).unwrap();
+        if i % 2 == 0 { &mut a } else { &mut b }
+            .write_record(record)
+            .unwrap();
+    }
+    for mut w in [both, a, b] {
+        w.flush().unwrap();
+    }
+    paths
+}
+
+fn eval_json(args: &[&str], files: &[&Path]) -> serde_json::Value {
+    let out = joblevel()
+        .arg("eval")
+        .args(args)
+        .args(files)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn leave_one_source_out_holds_out_each_source_and_reports_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (both, a, b) = labelled_with_sources(dir.path());
+    let args = [
+        "--mask-title",
+        "--cv-group",
+        "source",
+        "--min-group",
+        "3",
+        "--format",
+        "json",
+    ];
+    let joined = eval_json(&args, &[&both]);
+    assert_eq!(joined["metrics"]["rows"], 6);
+    let groups = joined["groups"].as_array().unwrap();
+    let names: Vec<_> = groups
+        .iter()
+        .map(|g| g["group"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["a", "b"]);
+    for g in groups {
+        assert_eq!(g["metrics"]["rows"], 3);
+        assert_eq!(
+            g["metrics"]["per_level"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l["support"].as_u64().unwrap())
+                .collect::<Vec<_>>(),
+            [1, 1, 1]
+        );
+    }
+    // The pooled confusion is the sum of the groups'.
+    for gold in 0..3 {
+        for pred in 0..3 {
+            let sum: u64 = groups
+                .iter()
+                .map(|g| g["metrics"]["confusion"][gold][pred].as_u64().unwrap())
+                .sum();
+            assert_eq!(joined["metrics"]["confusion"][gold][pred], sum);
+        }
+    }
+    // Two files are read as one set of postings: the same figures.
+    let split = eval_json(&args, &[&a, &b]);
+    assert_eq!(split["metrics"], joined["metrics"]);
+    assert_eq!(split["groups"], joined["groups"]);
+}
+
+#[test]
+fn small_sources_are_trained_on_but_not_held_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let (both, _, _) = labelled_with_sources(dir.path());
+    // With a minimum of 4 postings, neither source of 3 can be held out.
+    joblevel()
+        .args(["eval", "--cv-group", "source", "--min-group", "4"])
+        .arg(&both)
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains("at least two groups"));
+}
+
+#[test]
+fn by_prints_figures_per_group_of_any_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (both, _, _) = labelled_with_sources(dir.path());
+    let out = joblevel()
+        .args(["eval", "--model", "articles", "--by", "source"])
+        .arg(&both)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("per source\n"), "{text}");
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("a ") || l.starts_with("b "))
+        .collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines.iter().all(|l| l.contains("1/1/1")), "{text}");
+}
+
+#[test]
+fn a_missing_group_column_is_named() {
+    joblevel()
+        .args(["eval", "--cv-group", "employer"])
+        .arg(corpora().join("labelled.csv"))
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains("employer"));
+}

@@ -14,27 +14,47 @@ use std::path::PathBuf;
 /// level), macro-F1, per-level precision/recall/F1, the confusion matrix (rows: gold,
 /// columns: predicted) and the rows skipped with why.
 ///
+/// Several labelled files are read as one set of postings (each with its own header).
+///
 /// --mask-title removes each posting's own title from its text before scoring (and before
 /// learning, with --cv): what title fit relies on. --cv K runs stratified K-fold
 /// cross-validation with a fixed seed: for each fold, a model is trained on the articles,
 /// the cues and the other K-1 folds, and scores the held-out fold; figures are pooled.
 ///
+/// --cv-group COLUMN runs leave-one-group-out cross-validation: each group (each value of
+/// COLUMN, e.g. the source a posting was collected from) with at least --min-group postings
+/// is held out in turn and scored by a model trained on the articles, the cues and all the
+/// other postings; smaller groups are always trained on. It prints the figures pooled over
+/// the held-out groups, then per group: how the model does on employers it has never seen.
+/// --by COLUMN prints the per-group figures of any run.
+///
 /// Examples:
 ///   joblevel eval ../shared/corpora/dev.csv
 ///   joblevel eval --mask-title --cv 5 ../shared/corpora/dev.csv
+///   joblevel eval --mask-title --cv-group source ../shared/corpora/dev.csv ../shared/corpora/extra.csv
+///   joblevel eval --model articles --mask-title --by source ../shared/corpora/extra.csv
 ///   joblevel eval --model articles --mask-title --format json ../shared/corpora/dev.csv
 #[derive(clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// Labelled CSV file, or `-` for stdin.
-    #[arg(value_name = "LABELLED.csv")]
-    input: PathBuf,
+    /// Labelled CSV file(s), or `-` for stdin.
+    #[arg(value_name = "LABELLED.csv", required = true, num_args = 1..)]
+    inputs: Vec<PathBuf>,
     /// Remove each posting's own title from its text.
     #[arg(long)]
     mask_title: bool,
     /// K-fold cross-validation (train on K-1 folds + articles, test on the held-out fold).
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u16).range(2..))]
     cv: Option<u16>,
+    /// Leave-one-group-out cross-validation, grouped by this column (e.g. `source`).
+    #[arg(long, value_name = "COLUMN", conflicts_with = "cv")]
+    cv_group: Option<String>,
+    /// With --cv-group: a group needs this many postings to be held out.
+    #[arg(long, value_name = "N", default_value_t = eval::MIN_GROUP, requires = "cv_group")]
+    min_group: usize,
+    /// Also print the figures per value of this column (e.g. `source`).
+    #[arg(long, value_name = "COLUMN")]
+    by: Option<String>,
     /// Seed of the cross-validation split (the default makes figures reproducible).
     #[arg(long, default_value_t = eval::CV_SEED)]
     seed: u64,
@@ -60,54 +80,116 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<i32, Error> {
-    let data = super::read_input(&args.input)?;
+    let group = match (&args.cv_group, &args.by) {
+        (Some(a), Some(b)) if a != b => {
+            return Err(Error::Csv(format!(
+                "--by {b} and --cv-group {a} name different columns; the groups are the --cv-group ones"
+            )));
+        }
+        (a, b) => a.as_deref().or(b.as_deref()),
+    };
     let columns = Columns {
         text: args.text_column.as_deref(),
         title: args.title_column.as_deref(),
         level: args.level_column.as_deref(),
+        group,
     };
-    let labelled = labelled::read(&data, &columns, args.mask_title)?;
-    if labelled.postings.is_empty() {
-        let why = labelled
-            .skipped
-            .first()
-            .map_or("the file has no rows".to_string(), |(r, why)| {
-                format!("record {r}: {why}")
-            });
-        return Err(Error::Csv(format!(
-            "{}: no usable labelled row ({} skipped; first: {why})",
-            args.input.display(),
-            labelled.skipped.len()
-        )));
+    let several = args.inputs.len() > 1;
+    let mut postings = Vec::new();
+    // (file when several, record, reason)
+    let mut skipped: Vec<(Option<String>, u64, String)> = Vec::new();
+    for input in &args.inputs {
+        let data = super::read_input(input)?;
+        let labelled = labelled::read(&data, &columns, args.mask_title)
+            .map_err(|e| Error::Csv(format!("{}: {e}", input.display())))?;
+        if labelled.postings.is_empty() {
+            let why = labelled
+                .skipped
+                .first()
+                .map_or("the file has no rows".to_string(), |(r, why)| {
+                    format!("record {r}: {why}")
+                });
+            return Err(Error::Csv(format!(
+                "{}: no usable labelled row ({} skipped; first: {why})",
+                input.display(),
+                labelled.skipped.len()
+            )));
+        }
+        let file = several.then(|| input.display().to_string());
+        skipped.extend(
+            labelled
+                .skipped
+                .into_iter()
+                .map(|(record, why)| (file.clone(), record, why)),
+        );
+        postings.extend(labelled.postings);
     }
-    let pairs = match args.cv {
-        Some(k) => eval::cross_validate(
+    let training_err = |reason| Error::Model {
+        path: PathBuf::from("training/"),
+        reason,
+    };
+    let mut held_out_groups = Vec::new();
+    let pairs: Vec<Option<(Level, Level)>> = if let Some(k) = args.cv {
+        let levels: Vec<Level> = postings.iter().map(|p| p.level).collect();
+        let folds: Vec<Option<usize>> = eval::stratified_folds(&levels, usize::from(k), args.seed)
+            .into_iter()
+            .map(Some)
+            .collect();
+        eval::cross_validate_folds(
             &builtin::articles(),
-            &labelled.postings,
+            &postings,
             &builtin::cues(),
             &args.learner.config(),
-            usize::from(k),
-            args.seed,
+            &folds,
             args.mask_title,
             |_, _, _| {},
         )
-        .map_err(|reason| Error::Model {
-            path: PathBuf::from("training/"),
-            reason,
-        })?,
-        None => {
-            let classifier = super::classifier(&args.model, 0)?;
-            eval::predict(&classifier, &labelled.postings, args.mask_title)
+        .map_err(training_err)?
+    } else if args.cv_group.is_some() {
+        let (folds, names) = eval::group_folds(&postings, args.min_group);
+        if names.len() < 2 {
+            return Err(Error::Csv(format!(
+                "--cv-group needs at least two groups of {} postings or more; found {}",
+                args.min_group,
+                names.len()
+            )));
         }
+        held_out_groups = names;
+        eval::cross_validate_folds(
+            &builtin::articles(),
+            &postings,
+            &builtin::cues(),
+            &args.learner.config(),
+            &folds,
+            args.mask_title,
+            |_, _, _| {},
+        )
+        .map_err(training_err)?
+    } else {
+        let classifier = super::classifier(&args.model, 0)?;
+        postings
+            .iter()
+            .map(|p| {
+                eval::predict(&classifier, std::slice::from_ref(p), args.mask_title)
+                    .into_iter()
+                    .next()
+            })
+            .collect()
     };
-    let metrics = Metrics::from_pairs(&pairs);
+    let pooled: Vec<(Level, Level)> = pairs.iter().flatten().copied().collect();
+    let metrics = Metrics::from_pairs(&pooled);
+    let groups = if group.is_some() {
+        eval::by_group(&postings, &pairs)
+    } else {
+        Vec::new()
+    };
     if args.cues {
         let model = super::load_model(&args.model)?;
         eprintln!(
             "cue firings per gold level (head director vp), titles masked: {}",
             args.mask_title
         );
-        for (cue, counts) in eval::cue_firings(&model, &labelled.postings, args.mask_title) {
+        for (cue, counts) in eval::cue_firings(&model, &postings, args.mask_title) {
             eprintln!(
                 "  {:<24} {:<11} -> {:<8} {:>4} {:>4} {:>4}",
                 cue.name,
@@ -119,36 +201,89 @@ pub fn run(args: Args) -> Result<i32, Error> {
             );
         }
     }
-    let setup = match args.cv {
-        Some(k) => {
+    let setup = match (args.cv, &args.cv_group) {
+        (Some(k), _) => {
             format!("{k}-fold cross-validation (articles + cues + postings of the other folds)")
         }
-        None => format!("model {}", args.model),
+        (None, Some(column)) => {
+            let trained_only = postings.len() - pooled.len();
+            format!(
+                "leave-one-{column}-out cross-validation: {} groups held out in turn (articles + cues + all other postings), {trained_only} postings of smaller groups only trained on",
+                held_out_groups.len()
+            )
+        }
+        (None, None) => format!("model {}", args.model),
     };
     match args.format {
         Format::Json => {
-            let skipped: Vec<_> = labelled
-                .skipped
+            let skipped: Vec<_> = skipped
                 .iter()
-                .map(|(record, reason)| serde_json::json!({"record": record, "reason": reason}))
+                .map(|(file, record, reason)| match file {
+                    Some(file) => {
+                        serde_json::json!({"file": file, "record": record, "reason": reason})
+                    }
+                    None => serde_json::json!({"record": record, "reason": reason}),
+                })
+                .collect();
+            let groups: Vec<_> = groups
+                .iter()
+                .map(|(name, m)| serde_json::json!({"group": name, "metrics": m}))
                 .collect();
             let out = serde_json::json!({
                 "setup": setup,
                 "mask_title": args.mask_title,
                 "metrics": metrics,
+                "groups": groups,
                 "skipped": skipped,
             });
             println!("{out}");
         }
-        Format::Text => print!(
-            "{}",
-            render(&metrics, &setup, args.mask_title, &labelled.skipped)
-        ),
+        Format::Text => {
+            print!("{}", render(&metrics, &setup, args.mask_title, &skipped));
+            if let Some(column) = group {
+                print!("{}", render_groups(column, &groups));
+            }
+        }
     }
     Ok(0)
 }
 
-fn render(m: &Metrics, setup: &str, masked: bool, skipped: &[(u64, String)]) -> String {
+/// One line of figures per group.
+fn render_groups(column: &str, groups: &[(String, Metrics)]) -> String {
+    let width = groups
+        .iter()
+        .map(|(g, _)| g.chars().count())
+        .chain([column.len()])
+        .max()
+        .unwrap_or(0);
+    let mut out = format!(
+        "\nper {column}\n{column:<width$}  rows  accuracy  balanced  macro-F1  gold h/d/v    predicted h/d/v\n"
+    );
+    for (name, m) in groups {
+        let gold: [usize; 3] = std::array::from_fn(|l| m.confusion[l].iter().sum());
+        let predicted: [usize; 3] =
+            std::array::from_fn(|l| (0..3).map(|g| m.confusion[g][l]).sum());
+        let gold = format!("{}/{}/{}", gold[0], gold[1], gold[2]);
+        out += &format!(
+            "{name:<width$}  {:>4}  {:>8.3}  {:>8.3}  {:>8.3}  {gold:<12}  {}/{}/{}\n",
+            m.rows,
+            m.accuracy,
+            m.balanced_accuracy,
+            m.macro_f1,
+            predicted[0],
+            predicted[1],
+            predicted[2],
+        );
+    }
+    out
+}
+
+fn render(
+    m: &Metrics,
+    setup: &str,
+    masked: bool,
+    skipped: &[(Option<String>, u64, String)],
+) -> String {
     let mut out = format!(
         "{setup}{}\nrows: {}  skipped: {}\n\naccuracy           {:.3}\nbalanced accuracy  {:.3}\nmacro-F1           {:.3}\n\n",
         if masked { ", titles masked" } else { "" },
@@ -175,8 +310,11 @@ fn render(m: &Metrics, setup: &str, masked: bool, skipped: &[(u64, String)]) -> 
         let r = m.confusion[l.index()];
         out += &format!("{:<10} {:>4}  {:>8}  {:>3}\n", l.as_str(), r[0], r[1], r[2]);
     }
-    for (record, reason) in skipped {
-        out += &format!("skipped record {record}: {reason}\n");
+    for (file, record, reason) in skipped {
+        match file {
+            Some(file) => out += &format!("skipped {file} record {record}: {reason}\n"),
+            None => out += &format!("skipped record {record}: {reason}\n"),
+        }
     }
     out
 }

@@ -51,7 +51,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
             "{}",
             serde_json::json!({
                 "title": fit.title,
-                "description": super::classify::json(&fit.prediction),
+                "description": super::classify::prediction_json(&fit.prediction),
                 "verdict": fit.verdict,
                 "min_confidence": args.min_confidence,
             })

@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod classify;
+pub mod completions;
 pub mod eval;
 pub mod fit;
 pub mod title;
@@ -17,6 +18,26 @@ use std::path::{Path, PathBuf};
 pub enum Format {
     Text,
     Json,
+}
+
+/// `--basis`: which answer `level` gives. Shared by every command that answers a level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Basis {
+    /// The level the posting names for itself (its title) when it names one, else the
+    /// described level.
+    Named,
+    /// The level the text describes, whatever title it names (the behaviour before the
+    /// named level).
+    Described,
+}
+
+impl From<Basis> for joblevel::Basis {
+    fn from(b: Basis) -> joblevel::Basis {
+        match b {
+            Basis::Named => joblevel::Basis::Named,
+            Basis::Described => joblevel::Basis::Described,
+        }
+    }
 }
 
 /// Reads `path` whole, or stdin when it is `-`.
@@ -53,9 +74,9 @@ pub struct ScoringArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Evidence terms shown per level.
-    #[arg(long, default_value_t = 5, value_name = "N")]
-    pub top: usize,
+    /// Evidence terms shown per level (at most 1000).
+    #[arg(long, default_value_t = 5, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=1000))]
+    pub top: u16,
     #[arg(long, default_value = "default", help = MODEL_HELP)]
     pub model: String,
 }
@@ -63,7 +84,7 @@ pub struct ScoringArgs {
 impl ScoringArgs {
     /// The classifier these flags ask for.
     pub fn classifier(&self) -> Result<Classifier, Error> {
-        classifier(&self.model, self.top)
+        classifier(&self.model, usize::from(self.top))
     }
 }
 

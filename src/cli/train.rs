@@ -53,6 +53,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
                 text: args.text_column.as_deref(),
                 title: args.title_column.as_deref(),
                 level: None,
+                group: None,
             };
             let labelled = labelled::read(&data, &columns, false)?;
             for (record, reason) in &labelled.skipped {
