@@ -5,8 +5,9 @@ answers are the ones `joblevel classify --format json` prints.
 
 >>> import joblevel
 >>> clf = joblevel.Classifier()                      # the default model, built in
->>> clf.classify("Reporting to the CEO, you will own the entire operational structure.")["level"]
-'vp'
+>>> answer = clf.classify("Reporting to the CEO, you will own the entire operational structure.")
+>>> answer["level"], answer["basis"], answer["described"]["level"]
+('vp', 'described', 'vp')
 >>> joblevel.title("Sr. Director of Ops")["level"]
 'director'
 
@@ -57,9 +58,11 @@ def _cached(model: str) -> Classifier:
     return Classifier(model)
 
 
-def classify(text: str, title: Optional[str] = None, *, model: str = "default") -> dict[str, Any]:
-    """`Classifier(model).classify(text, title)` with the model loaded once per process."""
-    return cached_classifier(model).classify(text, title)
+def classify(
+    text: str, title: Optional[str] = None, *, model: str = "default", basis: str = "named"
+) -> dict[str, Any]:
+    """`Classifier(model).classify(text, title, basis)`, the model loaded once per process."""
+    return cached_classifier(model).classify(text, title, basis)
 
 
 def fit(
@@ -79,9 +82,10 @@ def score_frame(
 ) -> "pandas.DataFrame":
     """`df` with the result columns (`COLUMNS`) appended, one result per row, index kept.
 
-    `text` names the text column; `title`, if given, the title column, which is masked out of
-    the text before scoring (as `joblevel batch` does with a title column). A row that cannot be
-    scored gets `None` results and its reason in `error`. A column of `df` already named like a
+    `text` names the text column; `title`, if given, the title column: a row's title is its
+    named level and is masked out of the text before the described level is scored (without
+    one, the title is read from the text). A row that cannot be scored gets `None` results and
+    its reason in `error`. A column of `df` already named like a
     result column is kept, and the result column is named `joblevel_<name>` instead.
     """
     import pandas

@@ -5,6 +5,7 @@ from typing import Any, Iterable, Literal, Optional, TypedDict
 import pandas
 
 LevelName = Literal["head", "director", "vp"]
+Basis = Literal["named", "described"]
 
 class ByLevel(TypedDict):
     head: float
@@ -17,14 +18,33 @@ class Evidence(TypedDict):
     count: int
     weight: float
 
-class Answer(TypedDict):
-    """What `joblevel classify --format json` prints."""
+class Described(TypedDict):
+    """The level the text describes, its own title masked out."""
 
     level: LevelName
     confidence: float
     probabilities: ByLevel
     scores: ByLevel
     evidence: list[Evidence]
+
+class Named(TypedDict):
+    """The level the posting names for itself, and where (byte offsets in the text)."""
+
+    level: LevelName
+    title: str
+    start: int
+    end: int
+    reason: str
+
+class Answer(TypedDict):
+    """What `joblevel classify --format json` prints."""
+
+    level: LevelName
+    basis: Literal["named", "described"]
+    named: Optional[Named]
+    described: Described
+    note: Optional[str]
+    unnamed: Optional[str]
 
 class RowError(TypedDict):
     """A row of `classify_many` that could not be scored."""
@@ -38,7 +58,7 @@ class ParsedTitle(TypedDict):
 
 class FitAnswer(TypedDict):
     title: ParsedTitle
-    description: Answer
+    description: Described
     verdict: Literal["fits", "over-titled", "under-titled", "title-not-a-level", "uncertain"]
     min_confidence: float
 
@@ -59,18 +79,22 @@ class Classifier:
     def __init__(self, model: str = "default", top: int = 5) -> None: ...
     @property
     def model(self) -> str: ...
-    def classify(self, text: str, title: Optional[str] = None) -> Answer: ...
+    def classify(
+        self, text: str, title: Optional[str] = None, basis: Basis = "named"
+    ) -> Answer: ...
     def classify_many(
         self,
         texts: Iterable[Any],
         titles: Optional[Iterable[Any]] = None,
         threads: Optional[int] = None,
+        basis: Basis = "named",
     ) -> list[Answer | RowError]: ...
     def classify_columns(
         self,
         texts: Iterable[Any],
         titles: Optional[Iterable[Any]] = None,
         threads: Optional[int] = None,
+        basis: Basis = "named",
     ) -> dict[str, list[Any]]: ...
     def fit(self, title: str, text: str, min_confidence: float = 0.5) -> FitAnswer: ...
 
@@ -80,7 +104,9 @@ def title(title: str) -> ParsedTitle:
 def cached_classifier(model: str = "default") -> Classifier:
     """The classifier for `model`, built once per process and shared."""
 
-def classify(text: str, title: Optional[str] = None, *, model: str = "default") -> Answer: ...
+def classify(
+    text: str, title: Optional[str] = None, *, model: str = "default", basis: Basis = "named"
+) -> Answer: ...
 def fit(
     title: str, text: str, *, model: str = "default", min_confidence: float = 0.5
 ) -> FitAnswer: ...

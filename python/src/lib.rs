@@ -6,9 +6,10 @@
 //! the same JSON the CLI prints (`serde_json` here, `json.loads` there), so a dict from Python
 //! and a line from `joblevel classify --format json` are the same thing.
 
+use joblevel::answer::Described;
 use joblevel::batch::MAX_TEXT_BYTES;
 use joblevel::error::InputError;
-use joblevel::{Level, Model, Prediction, builtin, fit};
+use joblevel::{Answer, Basis, Level, Model, builtin, fit};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyFloat, PyList, PyString};
@@ -17,8 +18,12 @@ use std::path::Path;
 
 /// The columns of [`Classifier::classify_columns`], in order, with the Python type of their
 /// values (`None` in every column but `error` for a row that could not be scored).
-const COLUMNS: [(&str, &str); 6] = [
+const COLUMNS: [(&str, &str); 10] = [
     ("level", "str"),
+    ("basis", "str"),
+    ("named_level", "str"),
+    ("named_title", "str"),
+    ("described_level", "str"),
     ("confidence", "float"),
     ("score_head", "float"),
     ("score_director", "float"),
@@ -64,32 +69,45 @@ impl Classifier {
         format!("joblevel.Classifier(model={:?})", self.model)
     }
 
-    /// Classifies one description (plain text or HTML): the dict `joblevel classify
-    /// --format json` prints. With `title`, the posting's own title is masked out of the text
-    /// first, as `joblevel batch` does with a title column. Raises `ValueError` when the text
-    /// cannot be scored (empty, only punctuation, over `MAX_TEXT_BYTES`).
-    #[pyo3(signature = (text, title = None))]
-    fn classify(&self, py: Python<'_>, text: &str, title: Option<&str>) -> PyResult<Py<PyAny>> {
+    /// Both answers to one posting (plain text or HTML): the dict `joblevel classify --format
+    /// json` prints. `level` is the level the posting names for itself (`named`: its title,
+    /// read from the text, or `title` when given, which wins) when it names one, else the
+    /// level its responsibilities describe (`described`, scored with the named title masked
+    /// out); `basis` says which. `basis="described"` answers with the described level, as
+    /// `--basis described` does. Raises `ValueError` when the text cannot be scored (empty,
+    /// only punctuation, over `MAX_TEXT_BYTES`).
+    #[pyo3(signature = (text, title = None, basis = "named"))]
+    fn classify(
+        &self,
+        py: Python<'_>,
+        text: &str,
+        title: Option<&str>,
+        basis: &str,
+    ) -> PyResult<Py<PyAny>> {
+        let basis = parse_basis(basis)?;
         let input = Ok((text.to_string(), title.map(str::to_string)));
         let json = py
-            .detach(|| score(&self.inner, &input).map(|p| answer_json(&p).to_string()))
+            .detach(|| score(&self.inner, &input, basis).map(|a| to_json(&a)))
             .map_err(PyValueError::new_err)?;
         json_loads(py, &json)
     }
 
-    /// Classifies many descriptions in parallel (rayon, GIL released): one dict per text, in
+    /// Classifies many postings in parallel (rayon, GIL released): one dict per text, in
     /// order. A scored row is the dict `classify()` returns; a row that cannot be scored is
     /// `{"error": reason}` and the others are still scored. `texts` and `titles` are iterables
     /// of the same length (lists, pandas Series); a missing text (None, NaN) is a row error, a
-    /// missing title means no title. `threads`: worker threads (None: one per core).
-    #[pyo3(signature = (texts, titles = None, threads = None))]
+    /// missing title means the title is read from the text. `threads`: worker threads (None:
+    /// one per core). `basis` as in `classify`.
+    #[pyo3(signature = (texts, titles = None, threads = None, basis = "named"))]
     fn classify_many(
         &self,
         py: Python<'_>,
         texts: &Bound<'_, PyAny>,
         titles: Option<&Bound<'_, PyAny>>,
         threads: Option<usize>,
+        basis: &str,
     ) -> PyResult<Py<PyAny>> {
+        let basis = parse_basis(basis)?;
         let inputs = inputs(texts, titles)?;
         // One JSON array, parsed by one `json.loads`: the rows are serialised in parallel with
         // the GIL released, and Python builds the dicts in C.
@@ -97,8 +115,8 @@ impl Classifier {
             in_pool(threads, || {
                 let rows: Vec<String> = inputs
                     .par_iter()
-                    .map(|input| match score(&self.inner, input) {
-                        Ok(p) => answer_json(&p).to_string(),
+                    .map(|input| match score(&self.inner, input, basis) {
+                        Ok(answer) => to_json(&answer),
                         Err(reason) => serde_json::json!({ "error": reason }).to_string(),
                     })
                     .collect();
@@ -110,22 +128,24 @@ impl Classifier {
 
     /// Like `classify_many`, as columns: a dict of equal-length lists named by `COLUMNS`, which
     /// `pandas.DataFrame(...)` takes as it is. A row that cannot be scored has `None` in every
-    /// column but `error`, which is `None` for a scored row. Cheaper than `classify_many`: no
-    /// per-row dicts, no evidence.
-    #[pyo3(signature = (texts, titles = None, threads = None))]
+    /// column but `error`, which is `None` for a scored row. `confidence` and the scores are
+    /// the described level's. Cheaper than `classify_many`: no per-row dicts.
+    #[pyo3(signature = (texts, titles = None, threads = None, basis = "named"))]
     fn classify_columns(
         &self,
         py: Python<'_>,
         texts: &Bound<'_, PyAny>,
         titles: Option<&Bound<'_, PyAny>>,
         threads: Option<usize>,
+        basis: &str,
     ) -> PyResult<Py<PyAny>> {
+        let basis = parse_basis(basis)?;
         let inputs = inputs(texts, titles)?;
-        let results: Vec<Result<Prediction, String>> = py.detach(|| {
+        let results: Vec<Result<Answer, String>> = py.detach(|| {
             in_pool(threads, || {
                 inputs
                     .par_iter()
-                    .map(|input| score(&self.inner, input))
+                    .map(|input| score(&self.inner, input, basis))
                     .collect()
             })
         })?;
@@ -154,7 +174,7 @@ impl Classifier {
                 fit::assess(&self.inner, title, text, min_confidence).map(|f| {
                     serde_json::json!({
                         "title": f.title,
-                        "description": answer_json(&f.prediction),
+                        "description": Described(&f.prediction),
                         "verdict": f.verdict,
                         "min_confidence": min_confidence,
                     })
@@ -193,8 +213,19 @@ fn load_model(spec: &str) -> PyResult<Model> {
     }
 }
 
-/// Scores one row as `joblevel batch` does: the title, when given, is masked out of the text.
-fn score(classifier: &joblevel::Classifier, input: &Input) -> Result<Prediction, String> {
+/// `"named"` or `"described"`.
+fn parse_basis(basis: &str) -> PyResult<Basis> {
+    match basis {
+        "named" => Ok(Basis::Named),
+        "described" => Ok(Basis::Described),
+        _ => Err(PyValueError::new_err(format!(
+            "basis {basis:?}: expected \"named\" or \"described\""
+        ))),
+    }
+}
+
+/// Answers one row; a row that cannot be scored gets the reason `joblevel batch` writes.
+fn score(classifier: &joblevel::Classifier, input: &Input, basis: Basis) -> Result<Answer, String> {
     let (text, title) = input.as_ref().map_err(Clone::clone)?;
     if text.len() > MAX_TEXT_BYTES {
         return Err(InputError::TooLong {
@@ -203,57 +234,56 @@ fn score(classifier: &joblevel::Classifier, input: &Input) -> Result<Prediction,
         }
         .to_string());
     }
-    let scored = match title {
-        Some(title) => classifier.classify_without_title(text, title),
-        None => classifier.classify(text),
-    };
-    scored.map_err(|e| match e {
-        InputError::Blank | InputError::Empty => "text is empty".to_string(),
-        e => e.to_string(),
-    })
+    classifier
+        .answer_by(text, title.as_deref(), basis)
+        .map_err(|e| match e {
+            InputError::Blank | InputError::Empty => "text is empty".to_string(),
+            e => e.to_string(),
+        })
 }
 
-/// The JSON `joblevel classify --format json` prints.
-fn answer_json(p: &Prediction) -> serde_json::Value {
-    let by_level = |values: [f64; 3]| {
-        Level::ALL
-            .iter()
-            .map(|l| (l.as_str().to_string(), serde_json::json!(values[l.index()])))
-            .collect::<serde_json::Map<_, _>>()
-    };
-    serde_json::json!({
-        "level": p.level,
-        "confidence": p.confidence,
-        "probabilities": by_level(p.probabilities),
-        "scores": by_level(p.scores.map(f64::from)),
-        "evidence": p.evidence,
-    })
+/// The JSON `joblevel classify --format json` prints: the library's serde form of [`Answer`].
+fn to_json(answer: &Answer) -> String {
+    // Through a `Value`, as the CLI prints it: that widens the f32 evidence weights to f64
+    // (0.06791822612285614), where `to_string` would write the f32's shortest form
+    // (0.067918226) and the two dicts would differ. An answer holds strings and finite
+    // numbers only: serialising it cannot fail.
+    serde_json::to_value(answer)
+        .map(|v| v.to_string())
+        .unwrap_or_default()
 }
 
-/// The columnar result: one list per column, one entry per row; `pandas.DataFrame` takes it
-/// as it is.
-fn columns(py: Python<'_>, results: &[Result<Prediction, String>]) -> PyResult<Py<PyAny>> {
-    let level = |p: &Prediction| p.level.as_str();
+/// The columnar result: one list per column of [`COLUMNS`], one entry per row;
+/// `pandas.DataFrame` takes it as it is.
+fn columns(py: Python<'_>, results: &[Result<Answer, String>]) -> PyResult<Py<PyAny>> {
     let out = pyo3::types::PyDict::new(py);
-    out.set_item("level", column(py, results, |p| Some(level(p)))?)?;
-    out.set_item("confidence", column(py, results, |p| Some(p.confidence))?)?;
+    out.set_item("level", column(py, results, |a| Some(a.level.as_str()))?)?;
+    out.set_item("basis", column(py, results, |a| Some(a.basis.as_str()))?)?;
+    let named_level = column(py, results, |a| a.named.as_ref().map(|n| n.level.as_str()))?;
+    out.set_item("named_level", named_level)?;
+    let named_title = column(py, results, |a| a.named.as_ref().map(|n| n.title.as_str()))?;
+    out.set_item("named_title", named_title)?;
+    let described_level = column(py, results, |a| Some(a.described.level.as_str()))?;
+    out.set_item("described_level", described_level)?;
+    let confidence = column(py, results, |a| Some(a.described.confidence))?;
+    out.set_item("confidence", confidence)?;
     for l in Level::ALL {
-        let scores = column(py, results, |p| Some(f64::from(p.scores[l.index()])))?;
+        let scores = column(py, results, |a| {
+            Some(f64::from(a.described.scores[l.index()]))
+        })?;
         out.set_item(format!("score_{l}"), scores)?;
     }
-    let errors: Vec<Option<&str>> = results
-        .iter()
-        .map(|r| r.as_ref().err().map(String::as_str))
-        .collect();
+    let errors = results.iter().map(|r| r.as_ref().err().map(String::as_str));
     out.set_item("error", PyList::new(py, errors)?)?;
+    debug_assert_eq!(out.len(), COLUMNS.len());
     Ok(out.into_any().unbind())
 }
 
 /// One column: `value` of each scored row, `None` for a row that failed.
 fn column<'py, T: IntoPyObject<'py> + 'py>(
     py: Python<'py>,
-    results: &'py [Result<Prediction, String>],
-    value: impl Fn(&'py Prediction) -> Option<T>,
+    results: &'py [Result<Answer, String>],
+    value: impl Fn(&'py Answer) -> Option<T>,
 ) -> PyResult<Bound<'py, PyList>> {
     PyList::new(py, results.iter().map(|r| r.as_ref().ok().and_then(&value)))
 }

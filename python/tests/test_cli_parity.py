@@ -7,7 +7,7 @@ import csv
 import pytest
 
 import joblevel
-from conftest import REPO, cli_json
+from conftest import REPO, cli_answers, cli_json
 
 EXAMPLES = sorted((REPO / "corpora").glob("*.txt"))
 MODELS = ["default", "articles"]
@@ -47,32 +47,50 @@ def test_title_returns_the_dict_title_format_json_prints_for_every_table_title(c
         assert joblevel.title(title) == cli_json(cli, "title", title), title
 
 
-def test_classify_with_a_title_is_the_description_fit_scores(cli, generated, tmp_path):
-    """`fit` scores the description with its title masked out; so does classify(text, title)."""
+def test_generated_rows_get_the_dict_classify_prints_with_and_without_title(
+    cli, generated, tmp_path
+):
     path = tmp_path / "posting.txt"
-    for _, row in generated.head(10).iterrows():
+    clf = joblevel.Classifier()
+    for _, row in generated.iloc[::2000].iterrows():
         path.write_text(row.description)
-        expected = cli_json(cli, "fit", "--title", row.title, str(path))["description"]
-        assert joblevel.classify(row.description, row.title) == expected
+        with_title = cli_json(cli, "classify", "--title", row.title, str(path))
+        assert clf.classify(row.description, row.title) == with_title
+        assert clf.classify(row.description) == cli_json(cli, "classify", str(path))
+        described = cli_json(cli, "classify", "--basis", "described", str(path))
+        assert clf.classify(row.description, basis="described") == described
+
+
+def test_the_answer_rule_read_from_batch_is_the_one_classify_follows(cli, generated, cli_batch, tmp_path):
+    level, described = cli_answers(cli_batch)
+    path = tmp_path / "posting.txt"
+    for _, row in generated.iloc[1::1000].iterrows():
+        path.write_text(row.description)
+        answer = cli_json(cli, "classify", "--title", row.title, str(path))
+        assert (answer["level"], answer["described"]["level"]) == (level[row.id], described[row.id])
 
 
 def test_columns_on_generated_rows_match_cli_batch(generated, cli_batch):
     assert len(generated) == 20_000
     columns = joblevel.Classifier().classify_columns(generated.description, generated.title)
     expected = cli_batch.loc[generated.id]
-    assert columns["level"] == list(expected.level)
+    level, described = cli_answers(expected)
+    assert columns["level"] == list(level)
+    assert columns["described_level"] == list(described)
     assert columns["error"] == [None] * len(generated)
     assert len(set(columns["level"])) == 3, "the generated rows should cover every level"
+    assert len(set(columns["described_level"])) == 3
     # batch writes 4 decimals
     for name in ["confidence", "score_head", "score_director", "score_vp"]:
         worst = max(abs(a - b) for a, b in zip(columns[name], expected[name]))
         assert worst <= 0.00005 + 1e-9, name
 
 
-def test_many_rows_are_the_single_answers_in_order(generated, cli_batch):
+def test_many_rows_are_the_single_answers_in_order(generated):
     rows = generated.head(300)
-    many = joblevel.Classifier().classify_many(rows.description, rows.title)
-    assert [r["level"] for r in many] == list(cli_batch.loc[rows.id].level)
     clf = joblevel.Classifier()
+    many = clf.classify_many(rows.description, rows.title)
+    columns = clf.classify_columns(rows.description, rows.title)
+    assert [r["level"] for r in many] == columns["level"]
     for answer, (_, row) in zip(many, rows.iterrows()):
         assert answer == clf.classify(row.description, row.title)

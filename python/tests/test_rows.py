@@ -54,8 +54,27 @@ def test_columns_carry_none_results_and_the_error_for_a_bad_row(clf):
     assert columns["error"] == [None, "text is missing (None or NaN)", "text is empty", None]
     assert columns["confidence"][1] is None and columns["confidence"][0] > 1 / 3
     for name, kind in joblevel.COLUMNS:
-        scored = columns[name][0] if name != "error" else "x"
-        assert isinstance(scored, {"str": str, "float": float}[kind]), name
+        values = [v for v in columns[name] if v is not None]
+        assert all(isinstance(v, {"str": str, "float": float}[kind]) for v in values), name
+
+
+def test_the_named_level_answers_when_the_posting_names_one():
+    clf = joblevel.Classifier()
+    posting = "Director of Operations\n\n" + HEAD
+    answer = clf.classify(posting)
+    assert (answer["level"], answer["basis"]) == ("director", "named")
+    assert answer["named"]["title"] == "Director of Operations"
+    assert answer["described"]["level"] == "head" and answer["note"]
+    described = clf.classify(posting, basis="described")
+    assert (described["level"], described["basis"], described["named"]) == ("head", "described", None)
+    columns = clf.classify_columns([posting, HEAD], ["VP, Operations", None])
+    assert columns["level"] == ["vp", "head"]
+    assert columns["basis"] == ["named", "described"]
+    assert columns["named_level"] == ["vp", None]
+    assert columns["named_title"] == ["VP, Operations", None]
+    assert columns["described_level"] == ["head", "head"]
+    with pytest.raises(ValueError, match="basis"):
+        clf.classify(HEAD, basis="title")
 
 
 def test_a_missing_title_means_no_title_and_a_wrong_type_is_a_row_error(clf):

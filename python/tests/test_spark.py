@@ -12,6 +12,7 @@ from pyspark.sql import SparkSession
 
 import joblevel
 import joblevel.spark
+from conftest import cli_answers
 
 
 @pytest.fixture(scope="module")
@@ -36,11 +37,13 @@ def test_map_in_pandas_scores_every_row_once_with_the_cli_level(spark, generated
     df = spark.createDataFrame(generated[["id", "title", "description"]]).repartition(8)
     scored = joblevel.spark.score(df, text="description", title="title")
     assert scored.columns == ["id", "title", "description"] + [n for n, _ in joblevel.COLUMNS]
-    got = scored.select("id", "level", "confidence", "error").toPandas()
+    got = scored.select("id", "level", "described_level", "confidence", "error").toPandas()
     assert len(got) == len(generated)
     assert got.id.is_unique and set(got.id) == set(generated.id)
     got = got.set_index("id").loc[cli_batch.index]
-    assert list(got.level) == list(cli_batch.level)
+    level, described = cli_answers(cli_batch)
+    assert list(got.level) == list(level)
+    assert list(got.described_level) == list(described)
     assert got.error.isna().all()
     assert (got.confidence - cli_batch.confidence).abs().max() <= 0.00005 + 1e-9
 
