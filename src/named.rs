@@ -126,6 +126,14 @@ pub const SELF_BEFORE: &[&str] = &[
     "need for",
     "hunt for",
     "vacancy of",
+    "recruiting for",
+    "recruit for",
+    "invited for",
+    "interested in",
+    "are you",
+    "hiring for",
+    "function of",
+    "purpose of",
 ];
 
 /// Words before a self-reference cue that turn it into something else: "such as the VP",
@@ -165,8 +173,7 @@ pub const SELF_AFTER: &[&str] = &[
     "is an",
     "is a",
     "is part of",
-    "has overall",
-    "has responsibility",
+    "has",
     "leads",
     "oversees",
     "manages",
@@ -195,7 +202,12 @@ pub const SELF_AFTER: &[&str] = &[
     "opportunity",
     "vacancy",
     "wanted",
+    // Any verb in the present tense: "The Director *oversees*...", "*harnesses*".
+    "*s",
 ];
+
+/// Labels of a contact person's details: a title field under them is the contact's title.
+pub const CONTACT_LABELS: &[&str] = &["name:", "name -", "contact:", "email", "tel"];
 
 /// Words right before a title that make it another role: reporting lines, partners, direct
 /// reports, the board, past roles. They veto the title even when a self-reference cue is
@@ -256,7 +268,6 @@ pub const OTHER_ROLE: &[&str] = &[
     "formerly",
     "previous",
     "previously",
-    "founding",
     "board",
     "other",
     "fellow",
@@ -388,7 +399,7 @@ const TITLE_ENDS: &[&str] = &[
 
 /// At most this many words are taken left of a level word into its title
 /// ("Senior Associate Director"), and right of it ("of Global Supply Chain Operations").
-const LEFT_WORDS: usize = 3;
+const LEFT_WORDS: usize = 5;
 const RIGHT_WORDS: usize = 8;
 
 /// The level words the reader looks around. Case-insensitive; the end of the word is checked
@@ -460,20 +471,31 @@ pub fn read(text: &str) -> Result<NamedLevel, NoNamedLevel> {
 /// Whether a level word ending at `end` ends a word: a non-letter follows, or a capital runs
 /// on from a field glued to it ("DirectorLocation").
 fn word_ends(text: &str, end: usize) -> bool {
-    match text.as_bytes().get(end) {
+    let bytes = text.as_bytes();
+    match bytes.get(end) {
         None => true,
-        Some(b) if b.is_ascii_uppercase() => true,
+        Some(b) if b.is_ascii_uppercase() => bytes[end - 1].is_ascii_lowercase(),
         Some(b) => !b.is_ascii_alphanumeric() && *b < 0x80,
     }
 }
 
 fn decide(text: &str, mentions: &[Mention]) -> Result<NamedLevel, NoNamedLevel> {
     let none = |reason: String| Err(NoNamedLevel { reason });
-    let Some(first) = mentions.first() else {
+    if mentions.is_empty() {
         return none("the text does not name its own role (no title on its first line, in a title field, or in a self-reference such as \"As our ...\" or \"We are seeking a ...\")".to_string());
     };
     let quote = |m: &Mention| format!("{:?}", &text[m.start..m.end]);
-    if let Some(m) = mentions.iter().find(|m| m.parsed.level.is_none()) {
+    let strong = |m: &&Mention| matches!(m.place, Place::FirstLine | Place::Field(_));
+    let levelled: Vec<&Mention> = mentions
+        .iter()
+        .filter(|m| m.parsed.level.is_some())
+        .collect();
+    // A title that names no level ("Executive Director") at the top of the posting or in its
+    // title field, or as the only way it names itself, leaves the level open.
+    if let Some(m) = mentions
+        .iter()
+        .find(|m| m.parsed.level.is_none() && (strong(m) || levelled.is_empty()))
+    {
         return none(format!(
             "names itself {} ({}), which is no level: {}",
             quote(m),
@@ -481,7 +503,8 @@ fn decide(text: &str, mentions: &[Mention]) -> Result<NamedLevel, NoNamedLevel> 
             m.parsed.reason
         ));
     }
-    if let Some(other) = mentions
+    let first = levelled[0];
+    if let Some(other) = levelled
         .iter()
         .find(|m| m.parsed.level != first.parsed.level)
     {
@@ -494,15 +517,12 @@ fn decide(text: &str, mentions: &[Mention]) -> Result<NamedLevel, NoNamedLevel> 
         ));
     }
     // The strongest place: the first line or a field before a phrase.
-    let best = mentions
-        .iter()
-        .find(|m| matches!(m.place, Place::FirstLine | Place::Field(_)))
-        .unwrap_or(first);
+    let best = levelled.iter().copied().find(strong).unwrap_or(first);
     let level = best
         .parsed
         .level
         .expect("mentions without a level returned above");
-    let others = mentions.len() - 1;
+    let others = levelled.len() - 1;
     Ok(NamedLevel {
         level,
         title: text[best.start..best.end].to_string(),
@@ -523,7 +543,7 @@ fn decide(text: &str, mentions: &[Mention]) -> Result<NamedLevel, NoNamedLevel> 
 
 /// The title around the level word at `at..end`, if the posting names itself there.
 fn mention_at(text: &str, at: usize, end: usize) -> Option<Mention> {
-    let clause = clause_start(text, at);
+    let clause = clause_start(text, at, true);
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let lead = Words::new(&text[clause..at]);
     let right = right_end(text, at, end);
@@ -534,7 +554,10 @@ fn mention_at(text: &str, at: usize, end: usize) -> Option<Mention> {
         None
     };
     let whole_clause =
-        lead.count() <= LEFT_WORDS + 1 && lead.iter().all(|w| !stops_left(w) || is_connector(w));
+        lead.count() <= LEFT_WORDS && lead.iter().all(|w| !stops_left(w) || is_connector(w));
+    // A contact's job title ("informal visits contact:\nName: ...\nJob title: ...") is not the
+    // post's.
+    let label = label.filter(|_| !names_a_contact(text, line_start));
     let (start, place) = if let Some(label) = label {
         (
             clause + (text[clause..at].len() - text[clause..at].trim_start().len()),
@@ -548,9 +571,14 @@ fn mention_at(text: &str, at: usize, end: usize) -> Option<Mention> {
     } else {
         let start = left_start(text, clause, at);
         let after = text[right..].trim_start_matches([' ', '\t']);
-        (start, place_of(text, clause, start, after)?)
+        let sentence = clause_start(text, at, false);
+        (start, place_of(text, sentence, clause, start, after)?)
     };
     let title = &text[start..right];
+    // "head" alone is a verb or a body part ("head up the team"), not a title.
+    if title.eq_ignore_ascii_case("head") {
+        return None;
+    }
     if title
         .split_whitespace()
         .any(|w| has_word(NOT_A_TITLE, w) || has_word(NOT_ENGLISH, w))
@@ -586,8 +614,22 @@ fn is_connector(word: &str) -> bool {
 }
 
 /// Why the title at `start` is the posting's own, if it is.
-fn place_of(text: &str, clause: usize, start: usize, after: &str) -> Option<Place> {
-    let before = Words::new(&text[clause..start]);
+fn place_of(
+    text: &str,
+    sentence: usize,
+    clause: usize,
+    start: usize,
+    after: &str,
+) -> Option<Place> {
+    // Cues are looked for in the sentence ("looking for a motivated, hands-on, Head of IT"),
+    // a clause opening in the clause ("Reporting to the CEO, the Director will").
+    let before = Words::new(&text[sentence..start]);
+    let in_clause = Words::new(&text[clause..start]);
+    // "The Director of Finance (DFO) will": an abbreviation in parentheses is skipped.
+    let after = match after.strip_prefix('(').and_then(|a| a.split_once(')')) {
+        Some((abbreviation, rest)) if abbreviation.len() <= 40 => rest,
+        _ => after,
+    };
     let after_words = Words::new(after);
     // A veto first: "...reports to the Director of Operations".
     let tail = before.without_determiner();
@@ -604,11 +646,33 @@ fn place_of(text: &str, clause: usize, start: usize, after: &str) -> Option<Plac
         return None;
     }
     // "The X will", "Our X is responsible", "X - Job Description": the title opens a clause.
-    let opens_clause = before.without_determiner().is_empty() && before.count() <= 1;
-    if opens_clause && let Some(cue) = SELF_AFTER.iter().find(|cue| after_words.starts_with(cue)) {
+    // A capitalised "The" opens a sentence even where an export lost the full stop
+    // ("Position Summary The Director ...").
+    let opens_clause = in_clause.without_determiner().is_empty() && in_clause.count() <= 1
+        || in_clause
+            .iter()
+            .next_back()
+            .is_some_and(|w| matches!(w, "The" | "Our" | "This"));
+    if opens_clause
+        && let Some(cue) = SELF_AFTER
+            .iter()
+            .find(|cue| after_words.starts_with(cue) || **cue == "*s" && present_verb(after_words))
+    {
         return Some(Place::After(cue));
     }
     None
+}
+
+/// "The Director *oversees*", "*harnesses*", "*plays*": a word in -s right after the title
+/// that opens a clause is its verb (not "-ss", "-us", "-is": "across", "status", "basis").
+fn present_verb(after: Words<'_>) -> bool {
+    after.iter().next().is_some_and(|w| {
+        let lower = w.len() > 3
+            && w.ends_with('s')
+            && w.bytes().all(|b| b.is_ascii_lowercase())
+            && !(w.ends_with("ss") || w.ends_with("us") || w.ends_with("is"));
+        lower && !has_word(OTHER_ROLE, w) && !has_word(TITLE_ENDS, w)
+    })
 }
 
 /// Whether a title whose clause starts at `clause` opens the posting: the first line (after
@@ -632,6 +696,23 @@ fn opens_posting(text: &str, line_start: usize, clause: usize, after: &str) -> b
     let rest_of_line = after.split('\n').next().unwrap_or("").trim();
     let above = text[..line_start].trim_end();
     lead.is_empty() && rest_of_line.is_empty() && !above.ends_with(':')
+}
+
+/// Whether the lines just above `line_start` introduce a contact person ("contact", "Name:").
+fn names_a_contact(text: &str, line_start: usize) -> bool {
+    let above = &text[boundary_after(text, line_start.saturating_sub(120))..line_start];
+    above.lines().rev().take(2).any(|line| {
+        let l = line.trim_start();
+        CONTACT_LABELS.iter().any(|label| {
+            starts_with_ignore_case(l, label) || line.to_ascii_lowercase().contains("contact")
+        })
+    })
+}
+
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|b| b.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 /// The label just before a title, if it is a title field ("Job Title:", "Position -").
@@ -659,8 +740,9 @@ fn field_label(before: &str) -> Option<&'static str> {
 }
 
 /// Where the clause holding `at` starts: after the last sentence mark, line break, colon,
-/// bullet or dash before it ("Sr." and "V.P." do not end a sentence), at most 200 bytes back.
-fn clause_start(text: &str, at: usize) -> usize {
+/// bullet or dash before it, and comma if `commas` ("Sr." and "V.P." do not end a sentence),
+/// at most 200 bytes back.
+fn clause_start(text: &str, at: usize, commas: bool) -> usize {
     let bytes = text.as_bytes();
     let floor = at.saturating_sub(200);
     let mut i = at;
@@ -673,7 +755,7 @@ fn clause_start(text: &str, at: usize) -> usize {
             b'.' => !abbreviation(&text[..i - 1]),
             // "–", "—" and "•" are E2 80 93/94/A2.
             0x93 | 0x94 | 0xA2 => i >= 3 && bytes[i - 3] == 0xE2 && bytes[i - 2] == 0x80,
-            b',' => true,
+            b',' => commas,
             // Fields glued by an export: "Position SummaryThe Director".
             b'a'..=b'z' => {
                 bytes[i].is_ascii_uppercase()
@@ -718,12 +800,22 @@ fn left_start(text: &str, clause: usize, at: usize) -> usize {
             .rfind(|c: char| c.is_whitespace())
             .map_or(0, |i| i + 1);
         let word = &trimmed[word_start..];
-        if word.is_empty()
-            || !word
-                .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '&' | '.' | '/'))
-            || word.ends_with('.') && !abbreviation(&word[..word.len() - 1])
-            || stops_left(word)
+        // "Policy and Legal Director", "Finance & Operations Director": a joined title, when
+        // capitalised words stand on both sides.
+        let joins = matches!(word, "and" | "&")
+            && text[start..].starts_with(|c: char| c.is_uppercase())
+            && trimmed[..word_start]
+                .trim_end()
+                .rsplit(' ')
+                .next()
+                .is_some_and(|w| w.starts_with(|c: char| c.is_uppercase()) && !stops_left(w));
+        if !joins
+            && (word.is_empty()
+                || !word
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '&' | '.' | '/'))
+                || word.ends_with('.') && !abbreviation(&word[..word.len() - 1])
+                || stops_left(word))
         {
             break;
         }
@@ -774,15 +866,24 @@ fn right_end(text: &str, at: usize, end: usize) -> usize {
             .unwrap_or(text.len() - j);
         let word = cut_glued_field(&text[j..j + word_len]);
         let upper = word.starts_with(|c: char| c.is_uppercase());
-        let connector = matches!(word, "of" | "and" | "&");
+        let connector = matches!(
+            word.to_ascii_lowercase().as_str(),
+            "of" | "and" | "&" | "the"
+        );
         // Right after the level word only "of" or a separator leads on ("Director of X",
         // "Director, X"); "Operations Manager Learning Disabilities" ends at "Manager".
         let first = i == stop_after_level;
-        if first && !joined && word != "of" {
+        if first && !joined && !word.eq_ignore_ascii_case("of") {
             break;
         }
+        // "Head of the Integrated Team": "the" only right after "of", before a capital.
+        let of_the = word.eq_ignore_ascii_case("the")
+            && text[..i].trim_end().to_ascii_lowercase().ends_with(" of")
+            && text[j + word.len()..]
+                .trim_start()
+                .starts_with(|c: char| c.is_uppercase());
         if word.is_empty()
-            || has_word(TITLE_ENDS, word)
+            || has_word(TITLE_ENDS, word) && !of_the
             || joined && !upper
             || capitalised && !upper && !connector
         {
@@ -884,11 +985,11 @@ impl<'a> Words<'a> {
         }
     }
 
-    /// Without up to four trailing describing words ("an *experienced and dynamic*"): words
+    /// Without up to six trailing describing words ("an *experienced and dynamic*"): words
     /// a title does not take on its left end the run.
     fn without_describing_words(self) -> Words<'a> {
         let mut w = self;
-        for _ in 0..4 {
+        for _ in 0..6 {
             match w.iter().next_back() {
                 Some(last) if !stops_left(last) || last.eq_ignore_ascii_case("and") => {
                     w = w.without_last();

@@ -1,9 +1,10 @@
 //! `joblevel batch`: score a CSV of postings, every row accounted for.
 
-use joblevel::batch::{self, BatchError, Format, Options, Summary};
+use super::output::Output;
+use joblevel::batch::{Batch, BatchError, Format, Options, Summary};
 use joblevel::error::{Error, exit};
 use std::fs::File;
-use std::io::{ErrorKind, IsTerminal, Read, Write};
+use std::io::{ErrorKind, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 /// Score a CSV of postings; write the same rows with the classification appended.
@@ -62,14 +63,14 @@ pub struct Args {
     /// Stop at the first record that cannot be scored.
     #[arg(long)]
     strict: bool,
-    /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N")]
+    /// Worker threads (default: one per core; at most 4 per core).
+    #[arg(long, value_name = "N", value_parser = super::threads)]
     threads: Option<usize>,
-    /// Evidence terms per row.
-    #[arg(long, default_value_t = 3, value_name = "N")]
+    /// Evidence terms per row (at most 1000).
+    #[arg(long, default_value_t = 3, value_name = "N", value_parser = super::top)]
     top: usize,
-    /// With a title column: below this confidence the fit verdict is `uncertain`.
-    #[arg(long, default_value_t = joblevel::fit::DEFAULT_MIN_CONFIDENCE, value_name = "P")]
+    /// With a title column: below this probability (0 to 1) the fit verdict is `uncertain`.
+    #[arg(long, default_value_t = joblevel::fit::DEFAULT_MIN_CONFIDENCE, value_name = "P", value_parser = super::probability)]
     min_confidence: f64,
     /// No summary on stderr.
     #[arg(short, long)]
@@ -87,6 +88,9 @@ enum OutFormat {
 fn parse_delimiter(s: &str) -> Result<u8, String> {
     match s {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
+        "\"" | "\r" | "\n" => Err(format!(
+            "{s:?} cannot be a delimiter: it quotes or ends records"
+        )),
         _ if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
         _ => Err(format!(
             "{s:?} is not a one-byte delimiter (try ',', ';', '|' or tab)"
@@ -95,12 +99,7 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
 }
 
 pub fn run(args: Args) -> Result<i32, Error> {
-    if let Some(n) = args.threads {
-        // Only fails if a pool exists already, which cannot happen before this point.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build_global();
-    }
+    super::set_threads(args.threads);
     let classifier =
         super::classifier(&args.model, args.top)?.with_evidence_for_predicted_level_only();
     let options = Options {
@@ -116,23 +115,32 @@ pub fn run(args: Args) -> Result<i32, Error> {
         min_confidence: args.min_confidence,
         ..Options::default()
     };
-    let io_err = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Io { path, source }
+    let input_err = |e: BatchError| match e {
+        BatchError::Read(e) if e.is_io_error() => Error::Io {
+            path: args.input.clone(),
+            source: std::io::Error::other(e.to_string()),
+        },
+        other => Error::Csv(format!("{}: {other}", args.input.display())),
     };
+    // The output must not be the input, and is created only once the header is known good:
+    // a run that fails at once leaves whatever the user had at the output path.
+    let output_path = args.output.as_deref();
+    Output::refuse_overwriting_inputs(output_path, &[&args.input])?;
     let (input, size): (Box<dyn Read + Send>, Option<u64>) = if args.input == Path::new("-") {
+        super::hint_if_terminal("CSV");
         (Box::new(std::io::stdin()), None)
     } else {
-        let file = File::open(&args.input).map_err(io_err(&args.input))?;
+        let file = File::open(&args.input).map_err(|source| Error::Io {
+            path: args.input.clone(),
+            source,
+        })?;
         let size = file.metadata().ok().map(|m| m.len());
         (Box::new(file), size)
     };
-    let output: Box<dyn Write + Send> = match &args.output {
-        Some(path) if path != Path::new("-") => Box::new(File::create(path).map_err(io_err(path))?),
-        _ => Box::new(std::io::stdout()),
-    };
+    let batch = Batch::open(input, &options).map_err(input_err)?;
+    let mut output = Output::create(output_path, &[&args.input])?;
     let bar = progress_bar(size, args.quiet);
-    let result = batch::run(&classifier, input, output, &options, |rows, bytes| {
+    let result = batch.run(&classifier, &mut output, |rows, bytes| {
         if let Some(bar) = &bar {
             // The bar counts bytes (it knows the file size, not the row count); rows/s is ours.
             let per_sec = rows as f64 / bar.elapsed().as_secs_f64().max(1e-3);
@@ -143,28 +151,30 @@ pub fn run(args: Args) -> Result<i32, Error> {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let to_stdout = args.output.as_deref().is_none_or(|p| p == Path::new("-"));
     let summary = match result {
         Ok(summary) => summary,
         // `joblevel batch big.csv | head`: the reader has what it wanted; stop quietly, as
         // other filters do.
-        Err(BatchError::Write(e)) if to_stdout && e.kind() == ErrorKind::BrokenPipe => {
+        Err(BatchError::Write(e)) if output.is_stdout() && e.kind() == ErrorKind::BrokenPipe => {
             return Ok(exit::OK);
         }
-        Err(e) => {
-            return Err(match e {
-                BatchError::Read(e) if e.is_io_error() => Error::Io {
-                    path: args.input.clone(),
-                    source: std::io::Error::other(e.to_string()),
-                },
-                BatchError::Write(source) => Error::Io {
-                    path: args.output.clone().unwrap_or_else(|| PathBuf::from("-")),
-                    source,
-                },
-                other => Error::Csv(format!("{}: {other}", args.input.display())),
+        // Dropping `output` removes the unfinished file; what was at its path is untouched.
+        Err(BatchError::Write(source)) => {
+            return Err(Error::Io {
+                path: output.path(),
+                source,
             });
         }
+        Err(e) => return Err(input_err(e)),
     };
+    match output.commit() {
+        Err(Error::Io { source, .. })
+            if source.kind() == ErrorKind::BrokenPipe && args.output.is_none() =>
+        {
+            return Ok(exit::OK);
+        }
+        other => other?,
+    }
     if !args.quiet {
         eprintln!("{}", describe(&summary));
     }
@@ -182,6 +192,9 @@ fn describe(s: &Summary) -> String {
     );
     if s.failed > 0 {
         line += " (their reason is in the error column)";
+    }
+    if s.utf16 {
+        line += "; the input was UTF-16, the output is UTF-8";
     }
     for (name, written) in &s.renamed {
         line += &format!("; the input has a {name:?} column, so ours is {written:?}");
