@@ -187,9 +187,12 @@ impl Classifier {
 }
 
 /// The level a job title names (head, director, vp, or None), its function and the reason: the
-/// dict `joblevel title --format json` prints.
+/// dict `joblevel title --format json` prints. A blank title raises `ValueError`.
 #[pyfunction]
 fn title(py: Python<'_>, title: &str) -> PyResult<Py<PyAny>> {
+    if title.trim().is_empty() {
+        return Err(PyValueError::new_err("the title is empty"));
+    }
     let json = serde_json::to_string(&joblevel::title::parse(title))
         .map_err(|e| PyValueError::new_err(e.to_string()))?;
     json_loads(py, &json)

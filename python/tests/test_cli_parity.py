@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
+import json
 
 import pytest
 
 import joblevel
-from conftest import REPO, cli_answers, cli_json
+from conftest import REPO, cli_answers, cli_json, run_cli
 
 EXAMPLES = sorted((REPO / "corpora").glob("*.txt"))
 MODELS = ["default", "articles"]
@@ -41,10 +42,20 @@ def test_fit_returns_the_dict_fit_format_json_prints(cli, path, title):
 
 def test_title_returns_the_dict_title_format_json_prints_for_every_table_title(cli):
     with open(REPO / "tests" / "data" / "titles.csv", newline="") as f:
-        titles = [row["title"] for row in csv.DictReader(f)]
+        titles = [row["title"] for row in csv.DictReader(f) if row["title"].strip()]
     assert len(titles) > 300
-    for title in titles:
-        assert joblevel.title(title) == cli_json(cli, "title", title), title
+    # `joblevel title -` answers one title per stdin line, one JSON object per line
+    done = run_cli(cli, "title", "--format", "json", "-", stdin="\n".join(titles).encode())
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(answers) == len(titles), done.stderr.decode()
+    for title, answer in zip(titles, answers):
+        assert joblevel.title(title) == answer, title
+
+
+def test_a_blank_title_is_an_error_as_in_the_cli(cli):
+    assert run_cli(cli, "title", " ").returncode == 3
+    with pytest.raises(ValueError, match="the title is empty"):
+        joblevel.title(" ")
 
 
 def test_generated_rows_get_the_dict_classify_prints_with_and_without_title(
