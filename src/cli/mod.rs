@@ -7,6 +7,7 @@ pub mod completions;
 pub mod eval;
 pub mod fit;
 pub mod output;
+pub mod serve;
 pub mod title;
 pub mod train;
 
