@@ -4,8 +4,8 @@
 # Installs what the tests need on a fresh machine: a headless JRE from Debian's packages when
 # `java` is missing (PySpark), and a virtualenv under target/ with maturin, pytest, pandas,
 # pyarrow and pyspark from PyPI (pip installs nothing that is already there). Then builds the
-# release CLI and the generator the tests compare against, builds the abi3 wheel with maturin,
-# installs it, and runs pytest.
+# CLI and the generator the tests compare against, builds the abi3 wheel with maturin, installs
+# it, and runs pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${CARGO_TARGET_DIR:-target}"
@@ -24,7 +24,11 @@ fi
 "$venv/bin/pip" install -q --disable-pip-version-check \
     "maturin>=1.9.4,<2" pytest "pandas>=2.2,<3" "pyarrow>=15" "pyspark>=4,<5"
 
-nice cargo build --release --locked --bin joblevel --example gen_postings
+# The CLI the tests compare against, and the row generator: debug builds, which `cargo test`
+# (run before this by .ci/run) has all but made; a release build would compile every
+# dev-dependency again.
+nice cargo build --locked --bin joblevel --example gen_postings
+export JOBLEVEL_BIN="$target/debug/joblevel" JOBLEVEL_GEN="$target/debug/examples/gen_postings"
 rm -rf "$target/wheels"
 nice "$venv/bin/maturin" build --release --locked --quiet -m python/Cargo.toml \
     -i "$venv/bin/python" -o "$target/wheels"

@@ -1,8 +1,8 @@
 """Shared fixtures: the CLI binary built from the same sources, and generated postings.
 
-`.ci/run` builds both (`cargo build --release --bin joblevel --example gen_postings`) before
-pytest; JOBLEVEL_BIN and JOBLEVEL_GEN point elsewhere. A missing binary fails the tests, it
-never skips them.
+`python/test.sh` builds both (`cargo build --bin joblevel --example gen_postings`) and points
+JOBLEVEL_BIN and JOBLEVEL_GEN at them; without those, the debug builds under target/ are used.
+A missing binary fails the tests, it never skips them.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ if not TARGET.is_absolute():
 
 
 def _binary(env: str, default: Path) -> Path:
-    path = Path(os.environ.get(env, default))
+    path = Path(os.environ.get(env, default)).resolve()
     if not path.is_file():
         pytest.fail(
             f"{path} is missing: build it with "
-            "`cargo build --release --bin joblevel --example gen_postings` (or set {env})"
+            f"`cargo build --bin joblevel --example gen_postings` (or set {env})"
         )
     return path
 
@@ -34,7 +34,7 @@ def _binary(env: str, default: Path) -> Path:
 @pytest.fixture(scope="session")
 def cli() -> Path:
     """The joblevel binary."""
-    return _binary("JOBLEVEL_BIN", TARGET / "release" / "joblevel")
+    return _binary("JOBLEVEL_BIN", TARGET / "debug" / "joblevel")
 
 
 def run_cli(cli: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
@@ -51,7 +51,7 @@ def cli_json(cli: Path, *args: str) -> dict:
 def generated_csv(tmp_path_factory) -> Path:
     """20,000 postings from examples/gen_postings.rs (deterministic): id, title, company,
     description."""
-    gen = _binary("JOBLEVEL_GEN", TARGET / "release" / "examples" / "gen_postings")
+    gen = _binary("JOBLEVEL_GEN", TARGET / "debug" / "examples" / "gen_postings")
     path = tmp_path_factory.mktemp("generated") / "postings.csv"
     with open(path, "wb") as out:
         subprocess.run([str(gen), "20000"], stdout=out, check=True)
