@@ -25,8 +25,10 @@
 //! ```
 
 pub mod guard;
+mod jsonl;
 mod write;
 
+use crate::answer::Basis;
 use crate::classify::{Classifier, Prediction};
 use crate::columns;
 use crate::error::InputError;
@@ -34,6 +36,7 @@ use crate::fit::{self, Verdict};
 use crate::level::Level;
 use csv::ByteRecord;
 use guard::{Guard, GuardError, Source};
+use jsonl::JsonLines;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -50,9 +53,16 @@ pub const MAX_TEXT_BYTES: usize = 1 << 20;
 /// `/dev/zero`). A longer header stops the run.
 pub const MAX_RECORD_BYTES: usize = 16 << 20;
 
-/// Columns appended to every row, in this order.
-pub const RESULT_COLUMNS: [&str; 7] = [
+/// Columns appended to every row, in this order: the answer (`level`, the named level when
+/// the posting names one, else the described level) and what it rests on (`basis`: named or
+/// described), the named level and the title words it was read from, then the described level
+/// (the text scored with the named title masked out) with its confidence, scores and evidence.
+pub const RESULT_COLUMNS: [&str; 11] = [
     "level",
+    "basis",
+    "named_level",
+    "named_title",
+    "described_level",
     "confidence",
     "score_head",
     "score_director",
@@ -63,6 +73,17 @@ pub const RESULT_COLUMNS: [&str; 7] = [
 
 /// Columns appended after [`RESULT_COLUMNS`] when the input has a title column.
 pub const FIT_COLUMNS: [&str; 2] = ["title_level", "fit"];
+
+/// Input encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputFormat {
+    /// CSV with a header line.
+    #[default]
+    Csv,
+    /// One JSON object per line; the keys of the first are the columns. Output is flushed
+    /// after every chunk, so the command works as a line-in/line-out filter (`RDD.pipe`).
+    Jsonl,
+}
 
 /// Output encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +104,7 @@ pub struct Options {
     pub title_column: Option<String>,
     /// Field delimiter of the input (the output CSV uses `,`).
     pub delimiter: u8,
+    pub input_format: InputFormat,
     pub format: Format,
     /// Stop at the first record that cannot be scored.
     pub strict: bool,
@@ -97,6 +119,11 @@ pub struct Options {
     pub min_confidence: f64,
     /// Longest record read ([`MAX_RECORD_BYTES`]; smaller in tests).
     pub max_record_bytes: usize,
+    /// Which answer `level` gives: [`Basis::Named`] reads the level a posting names for
+    /// itself (a title column wins over the text); [`Basis::Described`] answers with the
+    /// described level of the text as it is (a title column still masked), as before the
+    /// named level.
+    pub basis: Basis,
 }
 
 impl Default for Options {
@@ -105,6 +132,7 @@ impl Default for Options {
             text_columns: None,
             title_column: None,
             delimiter: b',',
+            input_format: InputFormat::Csv,
             format: Format::Csv,
             strict: false,
             chunk_rows: 2048,
@@ -112,6 +140,7 @@ impl Default for Options {
             evidence_terms: 3,
             min_confidence: fit::DEFAULT_MIN_CONFIDENCE,
             max_record_bytes: MAX_RECORD_BYTES,
+            basis: Basis::Named,
         }
     }
 }
@@ -137,6 +166,8 @@ pub enum BatchError {
     Empty,
     #[error("{0}")]
     Columns(String),
+    #[error("not JSON lines: {0}")]
+    NotJsonLines(String),
     /// The input cannot be read as CSV from here on (or at all).
     #[error("{0}")]
     Unreadable(GuardError),
@@ -190,13 +221,39 @@ struct Row {
     fields: ByteRecord,
     /// Cut at [`Options::max_record_bytes`]: `fields` hold only its start.
     cut: bool,
+    /// Why the record could not be read (a JSON line that is not an object).
+    problem: Option<String>,
 }
 
 /// What scoring one row gave.
 enum Outcome {
-    /// The prediction, and with a title column, the fit verdict.
-    Scored(Prediction, Option<(Option<Level>, Verdict)>),
+    Scored(Scored),
     Failed(String),
+}
+
+/// The answers for one row.
+struct Scored {
+    /// The described level: the text scored with the named title masked out.
+    described: Prediction,
+    /// The named level, and the title words it was read from in the text (`None`: the
+    /// row's title column).
+    named: Option<(Level, Option<String>)>,
+    /// With a title column: the level the title names and the fit verdict.
+    fit: Option<(Option<Level>, Verdict)>,
+}
+
+impl Scored {
+    fn level(&self) -> Level {
+        self.named.as_ref().map_or(self.described.level, |n| n.0)
+    }
+
+    fn basis(&self) -> Basis {
+        if self.named.is_some() {
+            Basis::Named
+        } else {
+            Basis::Described
+        }
+    }
 }
 
 /// The resolved layout of the input.
@@ -210,12 +267,12 @@ struct Layout {
 }
 
 /// Position of `error` among the appended columns.
-const ERROR_FIELD: usize = 6;
+const ERROR_FIELD: usize = 10;
 
 /// A CSV input whose header has been read and checked: nothing is written before this
 /// succeeds, so a caller can create its output file only once the input is known usable.
 pub struct Batch<R: Read> {
-    reader: csv::Reader<Guard<Source<R>>>,
+    reader: Records<R>,
     layout: Layout,
     options: Options,
     utf16: bool,
@@ -226,19 +283,29 @@ impl<R: Read + Send> Batch<R> {
     pub fn open(input: R, options: &Options) -> Result<Batch<R>, BatchError> {
         let source = Source::new(input).map_err(|e| BatchError::Read(e.into()))?;
         let utf16 = source.is_utf16();
-        let guard = Guard::new(source, options.delimiter, options.max_record_bytes);
-        let mut reader = csv::ReaderBuilder::new()
-            .buffer_capacity(1 << 18)
-            .delimiter(options.delimiter)
-            .flexible(true)
-            .has_headers(false)
-            .from_reader(guard);
-        let mut headers = ByteRecord::new();
-        match reader.read_byte_record(&mut headers) {
-            Ok(true) => {}
-            Ok(false) => return Err(BatchError::Empty),
-            Err(e) => return Err(BatchError::from_read(e, 0, 1)),
-        }
+        let (reader, headers) = match options.input_format {
+            InputFormat::Csv => {
+                let guard = Guard::new(source, options.delimiter, options.max_record_bytes);
+                let mut reader = csv::ReaderBuilder::new()
+                    .buffer_capacity(1 << 18)
+                    .delimiter(options.delimiter)
+                    .flexible(true)
+                    .has_headers(false)
+                    .from_reader(guard);
+                let mut headers = ByteRecord::new();
+                match reader.read_byte_record(&mut headers) {
+                    Ok(true) => {}
+                    Ok(false) => return Err(BatchError::Empty),
+                    Err(e) => return Err(BatchError::from_read(e, 0, 1)),
+                }
+                (Records::Csv(reader), headers)
+            }
+            InputFormat::Jsonl => match JsonLines::open(source, options.max_record_bytes) {
+                Ok(Some((reader, headers))) => (Records::Jsonl(reader), headers),
+                Ok(None) => return Err(BatchError::Empty),
+                Err(reason) => return Err(BatchError::NotJsonLines(reason)),
+            },
+        };
         let layout = resolve_layout(headers, options)?;
         Ok(Batch {
             reader,
@@ -276,6 +343,26 @@ impl<R: Read + Send> Batch<R> {
             ..Summary::default()
         };
 
+        if let Records::Jsonl(_) = reader {
+            // A filter: each chunk is what the input had ready, and is written before more
+            // is waited for, so that a writer waiting for its answers is not kept waiting.
+            let mut rows = Vec::new();
+            loop {
+                rows = read_chunk(&mut reader, options, summary.rows, rows)?;
+                if rows.is_empty() {
+                    break;
+                }
+                let outcomes: Vec<Outcome> = rows
+                    .par_iter()
+                    .map(|row| score(classifier, &layout, row, options))
+                    .collect();
+                write_chunk(&mut sink, &layout, &rows, &outcomes, options, &mut summary)?;
+                sink.flush()?;
+                progress(summary.rows, reader.bytes());
+            }
+            sink.finish()?;
+            return Ok(summary);
+        }
         let mut next = read_chunk(&mut reader, options, 0, Vec::new())?;
         let mut scored: Option<(Vec<Row>, Vec<Outcome>)> = None;
         loop {
@@ -291,7 +378,7 @@ impl<R: Read + Send> Batch<R> {
                     let mut spare = Vec::new();
                     if let Some((rows, outcomes)) = scored.take() {
                         write_chunk(&mut sink, &layout, &rows, &outcomes, options, &mut summary)?;
-                        progress(summary.rows, reader.position().byte());
+                        progress(summary.rows, reader.bytes());
                         spare = rows;
                     }
                     if current.is_empty() {
@@ -303,7 +390,7 @@ impl<R: Read + Send> Batch<R> {
                 || {
                     current
                         .par_iter()
-                        .map(|row| score(classifier, &layout, row, options.min_confidence))
+                        .map(|row| score(classifier, &layout, row, options))
                         .collect::<Vec<_>>()
                 },
             );
@@ -372,11 +459,75 @@ fn resolve_layout(headers: ByteRecord, options: &Options) -> Result<Layout, Batc
     })
 }
 
+/// The parser behind a [`Batch`].
+enum Records<R: Read> {
+    Csv(csv::Reader<Guard<Source<R>>>),
+    Jsonl(JsonLines<Source<R>>),
+}
+
+impl<R: Read> Records<R> {
+    /// Reads the next record into `fields`: `Ok(None)` at the end, else the record read
+    /// (`record` is its number).
+    fn read(&mut self, fields: &mut ByteRecord, record: u64) -> Result<Option<Row>, BatchError> {
+        match self {
+            Records::Csv(reader) => {
+                let line = reader.position().line() + reader.get_ref().line_correction();
+                match reader.read_byte_record(fields) {
+                    Ok(true) => {
+                        let end = reader.position().byte();
+                        let cut = reader.get_mut().take_cut(end);
+                        Ok(Some(Row {
+                            record,
+                            line,
+                            fields: std::mem::take(fields),
+                            cut,
+                            problem: None,
+                        }))
+                    }
+                    Ok(false) => Ok(None),
+                    // The reader is flexible and reads bytes: only I/O and the guard fail
+                    // here, and nothing more can be read, so the run stops rather than
+                    // guessing at the rest.
+                    Err(e) => Err(BatchError::from_read(e, record, line)),
+                }
+            }
+            Records::Jsonl(reader) => match reader.read(fields) {
+                Ok(Some((line, problem))) => Ok(Some(Row {
+                    record,
+                    line,
+                    fields: std::mem::take(fields),
+                    cut: problem.as_ref().is_some_and(|p| p.cut),
+                    problem: problem.map(|p| p.reason),
+                })),
+                Ok(None) => Ok(None),
+                Err(e) => Err(BatchError::Read(e.into())),
+            },
+        }
+    }
+
+    /// True when JSON lines have nothing more buffered: reading on could wait for a writer
+    /// that waits for the rows read so far.
+    fn nothing_ready(&self) -> bool {
+        match self {
+            Records::Csv(_) => false,
+            Records::Jsonl(reader) => reader.nothing_buffered(),
+        }
+    }
+
+    /// Bytes of input read so far.
+    fn bytes(&self) -> u64 {
+        match self {
+            Records::Csv(reader) => reader.position().byte(),
+            Records::Jsonl(reader) => reader.bytes(),
+        }
+    }
+}
+
 /// Reads the next chunk: up to [`Options::chunk_rows`] records or [`Options::chunk_bytes`]
 /// bytes. Record numbers continue from `last_record`; the records of `spare` (a chunk already
 /// written) are reused.
 fn read_chunk<R: Read>(
-    reader: &mut csv::Reader<Guard<R>>,
+    reader: &mut Records<R>,
     options: &Options,
     last_record: u64,
     spare: Vec<Row>,
@@ -393,50 +544,73 @@ fn read_chunk<R: Read>(
     // At least one record per chunk, whatever the limits: an empty chunk ends the run.
     while rows.is_empty() || (rows.len() < options.chunk_rows && bytes < options.chunk_bytes) {
         let mut fields = spare.next().unwrap_or_default();
-        let line = reader.position().line() + reader.get_ref().line_correction();
-        match reader.read_byte_record(&mut fields) {
-            Ok(true) => {
+        match reader.read(&mut fields, record + 1)? {
+            Some(row) => {
                 record += 1;
-                bytes += fields.as_slice().len();
-                let end = reader.position().byte();
-                let cut = reader.get_mut().take_cut(end);
-                rows.push(Row {
-                    record,
-                    line,
-                    fields,
-                    cut,
-                });
+                bytes += row.fields.as_slice().len();
+                rows.push(row);
             }
-            Ok(false) => break,
-            // The reader is flexible and reads bytes: only I/O and the guard fail here, and
-            // nothing more can be read, so the run stops rather than guessing at the rest.
-            Err(e) => return Err(BatchError::from_read(e, record + 1, line)),
+            None => break,
+        }
+        if reader.nothing_ready() {
+            break;
         }
     }
     Ok(rows)
 }
 
-fn score(classifier: &Classifier, layout: &Layout, row: &Row, min_confidence: f64) -> Outcome {
-    match text_of(layout, row) {
-        Err(reason) => Outcome::Failed(reason),
-        Ok((text, title)) => {
-            let scored = match title {
-                Some(title) => classifier.classify_without_title(&text, title).map(|p| {
-                    let named = title_level(title);
-                    let verdict = fit::verdict(named, &p, min_confidence);
-                    (p, Some((named, verdict)))
-                }),
-                None => classifier.classify(&text).map(|p| (p, None)),
-            };
-            match scored {
-                Ok((p, fit)) => Outcome::Scored(p, fit),
-                Err(InputError::Blank | InputError::Empty) => {
-                    Outcome::Failed("text is empty".into())
-                }
-                Err(e) => Outcome::Failed(e.to_string()),
-            }
-        }
+fn score(classifier: &Classifier, layout: &Layout, row: &Row, options: &Options) -> Outcome {
+    let (text, title) = match text_of(layout, row) {
+        Ok(found) => found,
+        Err(reason) => return Outcome::Failed(reason),
+    };
+    match answer(classifier, &text, title, options) {
+        Ok(scored) => Outcome::Scored(scored),
+        Err(InputError::Blank | InputError::Empty) => Outcome::Failed("text is empty".into()),
+        Err(e) => Outcome::Failed(e.to_string()),
     }
+}
+
+/// Both answers for one row, as [`Classifier::answer_by`] gives them, with the title column's
+/// level read through the per-thread cache.
+fn answer(
+    classifier: &Classifier,
+    text: &str,
+    title: Option<&str>,
+    options: &Options,
+) -> Result<Scored, InputError> {
+    let given = title.filter(|t| !t.trim().is_empty());
+    let fit_of = |described: &Prediction| {
+        title.map(|t| {
+            let level = title_level(t);
+            (
+                level,
+                fit::verdict(level, described, options.min_confidence),
+            )
+        })
+    };
+    let (named, described) = match (options.basis, given) {
+        (Basis::Described, Some(t)) => (None, classifier.classify_without_title(text, t)?),
+        (Basis::Described, None) => (None, classifier.classify(text)?),
+        // The title column is the named title; masking a text that is little more than its
+        // title can leave nothing, and then the text is scored as it is.
+        (Basis::Named, Some(t)) => (
+            title_level(t).map(|level| (level, None)),
+            classifier
+                .classify_without_title(text, t)
+                .or_else(|_| classifier.classify(text))?,
+        ),
+        (Basis::Named, None) => {
+            let a = classifier.answer_by(text, None, Basis::Named)?;
+            (a.named.map(|n| (n.level, Some(n.title))), a.described)
+        }
+    };
+    let fit = fit_of(&described);
+    Ok(Scored {
+        described,
+        named,
+        fit,
+    })
 }
 
 /// The level a title names, cached per thread: exports repeat a few thousand titles over
@@ -463,6 +637,9 @@ const TITLE_CACHE_LIMIT: usize = 50_000;
 /// The text to score (text columns joined by a blank line) and the title, if any.
 fn text_of<'r>(layout: &Layout, row: &'r Row) -> Result<(Cow<'r, str>, Option<&'r str>), String> {
     let fields = &row.fields;
+    if let Some(problem) = &row.problem {
+        return Err(problem.clone());
+    }
     if row.cut {
         return Err(format!(
             "record is over the {} MiB limit: not read whole, not scored (fields over {} bytes \
@@ -549,7 +726,16 @@ fn write_chunk<W: Write>(
             Outcome::Scored(..) => summary.scored += 1,
             Outcome::Failed(_) => summary.failed += 1,
         }
-        results.fill(outcome, options.evidence_terms, layout.title.is_some());
+        let title = layout
+            .title
+            .and_then(|c| row.fields.get(c))
+            .unwrap_or_default();
+        results.fill(
+            outcome,
+            title,
+            options.evidence_terms,
+            layout.title.is_some(),
+        );
         if row.cut {
             // Only the start of a cut record was read: keep its short fields (an id, a
             // title), not megabytes of what may not even be text.
@@ -661,7 +847,7 @@ mod tests {
             [("level".to_string(), "joblevel_level".to_string())]
         );
         let header = out.lines().next().unwrap();
-        assert!(header.starts_with("id,Level,description,joblevel_level,confidence,"));
+        assert!(header.starts_with("id,Level,description,joblevel_level,basis,"));
     }
 
     #[test]

@@ -254,7 +254,7 @@ fn a_finished_run_replaces_the_output_keeping_its_permissions() {
         .arg(&out)
         .assert()
         .code(0);
-    assert!(read(&out).starts_with("id,description,level,confidence"));
+    assert!(read(&out).starts_with("id,description,level,basis,"));
     assert_eq!(
         std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
         0o640

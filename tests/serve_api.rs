@@ -264,6 +264,24 @@ fn announce(server: &Server, path: &str, content_type: &str, len: usize) -> Repl
 type Reply = (u16, Vec<u8>);
 
 #[test]
+fn a_gzipped_batch_download_ends_cleanly() {
+    let server = Server::start(&["--quiet"]);
+    let csv = format!("description\n\"{VP}\"\n\"{HEAD}\"\n");
+    let response = agent()
+        .post(&server.url("/api/batch"))
+        .header("Content-Type", "text/csv")
+        .header("Accept-Encoding", "gzip")
+        .send(csv.as_bytes())
+        .unwrap();
+    assert_eq!(response.headers().get("content-encoding").unwrap(), "gzip");
+    let (status, body) = read(response);
+    assert_eq!(status, 200);
+    assert_eq!(&body[..2], &[0x1f, 0x8b]);
+    // The server is still well: a body polled past its end once brought a worker down.
+    assert_eq!(get(&server.url("/api/health")).0, 200);
+}
+
+#[test]
 fn every_error_has_its_status_and_a_json_reason() {
     let server = Server::start(&["--quiet", "--max-upload", "1"]);
     let classify = server.url("/api/classify");

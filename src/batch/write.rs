@@ -1,6 +1,6 @@
 //! Writing the scored rows: the appended result fields, CSV or JSON lines.
 
-use super::{BatchError, ERROR_FIELD, Format, Layout, Outcome};
+use super::{BatchError, ERROR_FIELD, Format, Layout, Outcome, Scored};
 use crate::level::Level;
 use csv::ByteRecord;
 use std::io::Write;
@@ -14,7 +14,15 @@ pub(super) struct Results {
 }
 
 impl Results {
-    pub(super) fn fill(&mut self, outcome: &Outcome, evidence_terms: usize, with_fit: bool) {
+    /// Fills the fields for `outcome`; `title` is the row's title column (the named title
+    /// when the level was named there).
+    pub(super) fn fill(
+        &mut self,
+        outcome: &Outcome,
+        title: &[u8],
+        evidence_terms: usize,
+        with_fit: bool,
+    ) {
         self.bytes.clear();
         self.ends.clear();
         match outcome {
@@ -25,9 +33,22 @@ impl Results {
                 self.bytes.extend_from_slice(reason.as_bytes());
                 self.end();
             }
-            Outcome::Scored(p, _) => {
-                self.bytes.extend_from_slice(p.level.as_str().as_bytes());
-                self.end();
+            Outcome::Scored(scored) => {
+                let p = &scored.described;
+                self.push(scored.level().as_str().as_bytes());
+                self.push(scored.basis().as_str().as_bytes());
+                match &scored.named {
+                    Some((level, words)) => {
+                        self.push(level.as_str().as_bytes());
+                        let words = words.as_deref().map_or(title, str::as_bytes);
+                        self.push(words);
+                    }
+                    None => {
+                        self.end();
+                        self.end();
+                    }
+                }
+                self.push(p.level.as_str().as_bytes());
                 push_fixed(&mut self.bytes, p.confidence, 4, false);
                 self.end();
                 for level in Level::ALL {
@@ -39,7 +60,7 @@ impl Results {
                     );
                     self.end();
                 }
-                // `term=+0.123; term=+0.045`: the strongest terms for the predicted level.
+                // `term=+0.123; term=+0.045`: the strongest terms for the described level.
                 for (i, e) in p.evidence_for(p.level).take(evidence_terms).enumerate() {
                     if i > 0 {
                         self.bytes.extend_from_slice(b"; ");
@@ -53,10 +74,12 @@ impl Results {
             }
         }
         if with_fit {
-            if let Outcome::Scored(_, Some((named, verdict))) = outcome {
-                self.bytes
-                    .extend_from_slice(named.map_or("none", Level::as_str).as_bytes());
-                self.end();
+            if let Outcome::Scored(Scored {
+                fit: Some((named, verdict)),
+                ..
+            }) = outcome
+            {
+                self.push(named.map_or("none", Level::as_str).as_bytes());
                 // Writing to a Vec cannot fail.
                 let _ = write!(self.bytes, "{verdict}");
                 self.end();
@@ -65,6 +88,12 @@ impl Results {
                 self.end();
             }
         }
+    }
+
+    /// Appends one whole field.
+    fn push(&mut self, field: &[u8]) {
+        self.bytes.extend_from_slice(field);
+        self.end();
     }
 
     fn end(&mut self) {
@@ -187,6 +216,14 @@ impl<W: Write> Sink<W> {
         }
     }
 
+    /// Hands what is written so far to the output.
+    pub(super) fn flush(&mut self) -> Result<(), BatchError> {
+        match self {
+            Sink::Csv(w, _) => w.flush().map_err(BatchError::Write),
+            Sink::Jsonl(w, _) => w.flush().map_err(BatchError::Write),
+        }
+    }
+
     pub(super) fn finish(self) -> Result<(), BatchError> {
         match self {
             Sink::Csv(mut w, _) => w.flush().map_err(BatchError::Write),
@@ -194,6 +231,9 @@ impl<W: Write> Sink<W> {
         }
     }
 }
+
+/// Positions of confidence and the three scores among the appended columns.
+const NUMBER_FIELDS: std::ops::RangeInclusive<usize> = 5..=8;
 
 /// Result field `i` in JSON: confidence and scores as numbers, empty fields as null.
 fn result_json(i: usize, value: &[u8]) -> serde_json::Value {
@@ -203,7 +243,7 @@ fn result_json(i: usize, value: &[u8]) -> serde_json::Value {
     // Results are built from strings, so they are UTF-8.
     let value = String::from_utf8_lossy(value);
     match i {
-        1..=4 => value
+        i if NUMBER_FIELDS.contains(&i) => value
             .parse::<f64>()
             .ok()
             .and_then(serde_json::Number::from_f64)

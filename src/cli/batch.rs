@@ -1,7 +1,7 @@
 //! `joblevel batch`: score a CSV of postings, every row accounted for.
 
 use super::output::Output;
-use joblevel::batch::{Batch, BatchError, Format, Options, Summary};
+use joblevel::batch::{Batch, BatchError, Format, InputFormat, Options, Summary};
 use joblevel::error::{Error, exit};
 use std::fs::File;
 use std::io::{ErrorKind, IsTerminal, Read};
@@ -9,20 +9,26 @@ use std::path::{Path, PathBuf};
 
 /// Score a CSV of postings; write the same rows with the classification appended.
 ///
-/// Every input column is kept, in order, and these are added: level, confidence, score_head,
-/// score_director, score_vp, evidence (the strongest terms for the predicted level, as
-/// `term=+weight; ...`) and error (empty when the row was scored). Every input record gives
-/// exactly one output row, in input order. A record that cannot be scored (wrong number of
-/// fields, text not UTF-8, empty text, text over 1 MiB) keeps its fields, gets an empty result
-/// and the reason in `error`, and the run goes on; --strict stops at the first such record
-/// instead, naming its record number and line.
+/// Every input column is kept, in order, and these are added: level (the answer: the level
+/// the posting names for itself when it names one, else the described level), basis (named or
+/// described), named_level and named_title (the title words it was read from), described_level
+/// (what the text describes, the named title masked out), confidence, score_head,
+/// score_director, score_vp, evidence (of the described level: its strongest terms, as
+/// `term=+weight; ...`) and error (empty when the row was scored). --basis described answers
+/// with the described level of the text as it is, as before the named level was read.
+///
+/// Every input record gives exactly one output row, in input order. A record that cannot be
+/// scored (wrong number of fields, text not UTF-8 or binary, empty text, text over 1 MiB,
+/// record over 16 MiB) keeps its fields, gets an empty result and the reason in `error`, and
+/// the run goes on; --strict stops at the first such record instead, naming its record number
+/// and line.
 ///
 /// The text column is found by name (description, job_description, text, body, summary, ...;
 /// case, spaces and `_` ignored) or given with --text-column; several columns are joined:
-/// --text-column description,requirements. With a title column (title, job_title, position,
-/// ... or --title-column) the posting's own title is masked out of its text before scoring,
-/// and two more columns are added: title_level (head, director, vp or none) and fit (fits,
-/// over-titled, under-titled, title-not-a-level or uncertain; see `joblevel fit`).
+/// --text-column description,requirements. A title column (title, job_title, position, ...
+/// or --title-column) is the named title (it wins over the text), is masked out of the text
+/// before scoring, and adds two columns: title_level (head, director, vp or none) and fit
+/// (fits, over-titled, under-titled, title-not-a-level or uncertain; see `joblevel fit`).
 ///
 /// An input column that has the name of an added column (a labelled export's own `level`,
 /// say) is kept as it is, and the added column is written as joblevel_level; the summary
@@ -32,13 +38,26 @@ use std::path::{Path, PathBuf};
 /// progress bar (bytes read, MB/s, rows/s) is shown on stderr when it is a terminal; a summary
 /// of scored and failed rows is printed at the end (--quiet silences it).
 ///
+/// --input-format jsonl reads one JSON object per line ({"id": 7, "text": "...", "title":
+/// "..."}): the keys of the first line are the columns, found by name as in a CSV header;
+/// values are read as strings (numbers as their JSON text); a line that is not an object is
+/// an error row. With --format jsonl too, each input line gives one output line, flushed
+/// after every chunk of rows: a line-in/line-out filter that Spark's RDD.pipe and Hadoop
+/// streaming can run.
+///
+/// With -o, the output is written to a temporary file beside it and renamed over it only when
+/// the run succeeds: a failed or interrupted run leaves what was there. The output may not be
+/// the input.
+///
 /// Exit code: 0 all rows scored, 7 some rows carry an error, 3 unusable input (no text
-/// column, empty input, or a bad record with --strict), 4 a file could not be read or written.
+/// column, empty or binary input, a quote never closed, or a bad record with --strict), 4 a
+/// file could not be read or written, 2 bad flags (or the output is the input).
 ///
 /// Examples:
 ///   joblevel batch postings.csv -o scored.csv
 ///   joblevel batch --delimiter ';' --text-column body - < export.csv > scored.csv
 ///   joblevel batch --format jsonl --threads 2 postings.csv
+///   joblevel batch - --input-format jsonl --format jsonl < postings.jsonl
 #[derive(clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -51,6 +70,10 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutFormat::Csv)]
     format: OutFormat,
+    /// Input format: CSV with a header, or JSON lines (one object per line; the keys of the
+    /// first are the columns; output flushed after every chunk, for `RDD.pipe`).
+    #[arg(long, value_enum, default_value_t = OutFormat::Csv)]
+    input_format: OutFormat,
     /// Text column(s), comma-separated; found by name when omitted.
     #[arg(long, value_name = "COLS")]
     text_column: Option<String>,
@@ -72,6 +95,9 @@ pub struct Args {
     /// With a title column: below this probability (0 to 1) the fit verdict is `uncertain`.
     #[arg(long, default_value_t = joblevel::fit::DEFAULT_MIN_CONFIDENCE, value_name = "P", value_parser = super::probability)]
     min_confidence: f64,
+    /// Which answer `level` gives.
+    #[arg(long, value_enum, default_value_t = super::Basis::Named)]
+    basis: super::Basis,
     /// No summary on stderr.
     #[arg(short, long)]
     quiet: bool,
@@ -106,6 +132,10 @@ pub fn run(args: Args) -> Result<i32, Error> {
         text_columns: args.text_column.clone(),
         title_column: args.title_column.clone(),
         delimiter: args.delimiter,
+        input_format: match args.input_format {
+            OutFormat::Csv => InputFormat::Csv,
+            OutFormat::Jsonl => InputFormat::Jsonl,
+        },
         format: match args.format {
             OutFormat::Csv => Format::Csv,
             OutFormat::Jsonl => Format::Jsonl,
@@ -113,6 +143,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
         strict: args.strict,
         evidence_terms: args.top,
         min_confidence: args.min_confidence,
+        basis: args.basis.into(),
         ..Options::default()
     };
     let input_err = |e: BatchError| match e {

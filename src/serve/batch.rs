@@ -91,10 +91,10 @@ pub async fn batch(
         Some(Err(e)) => Err(e),
         first => {
             let first = futures_util::stream::iter(first);
-            let rest = futures_util::stream::unfold(rx, |mut rx| async move {
-                rx.recv().await.map(|piece| (piece, rx))
-            });
-            let pieces = first.chain(rest).map(|piece| {
+            // A closed channel keeps answering `None`, so the body may be polled past its end
+            // (the compression layer does).
+            let rest = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
+            let pieces = first.chain(rest).fuse().map(|piece| {
                 piece.map_err(|e| io::Error::other(format!("{}: {}", e.code, e.message)))
             });
             Ok((

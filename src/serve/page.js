@@ -140,7 +140,14 @@ function highlight(text, evidence, named) {
     } else {
       node = document.createTextNode(piece);
     }
-    out.push(inNamed ? el("span", { class: "named", title: "the posting names its role here: " + named.title }, node) : node);
+    if (inNamed) {
+      // One underlined run for the whole named title, whatever marks it holds.
+      const last = out[out.length - 1];
+      if (last && last.classList && last.classList.contains("named")) last.append(node);
+      else out.push(el("span", { class: "named", title: "the posting names its role here: " + named.title }, node));
+    } else {
+      out.push(node);
+    }
   }
   return out;
 }
