@@ -71,14 +71,3 @@ def cli_batch(cli, generated_csv) -> pandas.DataFrame:
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     return pandas.DataFrame(rows).set_index("id")
 
-
-def cli_answers(batch: pandas.DataFrame) -> tuple[pandas.Series, pandas.Series]:
-    """The CLI's `level` (the answer) and described level per row of a `joblevel batch` output
-    with a title column. Once batch writes both answers (`described_level`), they are read as
-    they are; before, the answer is built from batch's columns by the rule `classify --title`
-    follows: the title's level when it names one (`title_level`), else the described level
-    (batch's `level`, scored with the title masked out)."""
-    if "described_level" in batch:
-        return batch.level, batch.described_level
-    named = batch.title_level.where(batch.title_level != "none")
-    return named.fillna(batch.level), batch.level

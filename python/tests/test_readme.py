@@ -9,7 +9,7 @@ import sys
 
 import pandas
 
-from conftest import REPO, TARGET, cli_answers
+from conftest import REPO, TARGET
 
 SECTION = (REPO / "README.md").read_text().split("## Python and Spark", 1)[1].split("\n## ", 1)[0]
 
@@ -43,7 +43,6 @@ def test_the_spark_example_script_scores_a_csv(generated_csv, cli_batch, tmp_pat
     assert done.returncode == 0, done.stderr[-3000:]
     scored = pandas.read_parquet(out).set_index("id")
     assert len(scored) == 500
-    level, _ = cli_answers(cli_batch)
-    assert list(scored.level.loc[cli_batch.index[:500]]) == list(level[:500])
+    assert list(scored.level.loc[cli_batch.index[:500]]) == list(cli_batch.level[:500])
     counts = dict(line.split(": ") for line in done.stdout.strip().splitlines()[-1].split(", "))
     assert counts == {k: str(v) for k, v in scored.level.value_counts().items()}

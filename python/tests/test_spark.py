@@ -1,7 +1,9 @@
-"""PySpark end to end on local[2]: every generated row comes back once, with the CLI's level."""
+"""PySpark end to end on local[2]: every generated row comes back once, with the CLI's level,
+through the package (`mapInPandas`) and through the binary itself (`RDD.pipe`)."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -12,7 +14,6 @@ from pyspark.sql import SparkSession
 
 import joblevel
 import joblevel.spark
-from conftest import cli_answers
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +42,8 @@ def test_map_in_pandas_scores_every_row_once_with_the_cli_level(spark, generated
     assert len(got) == len(generated)
     assert got.id.is_unique and set(got.id) == set(generated.id)
     got = got.set_index("id").loc[cli_batch.index]
-    level, described = cli_answers(cli_batch)
-    assert list(got.level) == list(level)
-    assert list(got.described_level) == list(described)
+    assert list(got.level) == list(cli_batch.level)
+    assert list(got.described_level) == list(cli_batch.described_level)
     assert got.error.isna().all()
     assert (got.confidence - cli_batch.confidence).abs().max() <= 0.00005 + 1e-9
 
@@ -73,3 +73,20 @@ def test_the_model_loads_once_per_worker_process(spark, generated):
     assert len(seen) >= 16
     assert (seen.misses == 1).all(), seen
     assert seen.pid.nunique() < len(seen), "workers should be reused across batches"
+
+
+def test_rdd_pipe_runs_the_cli_as_a_line_filter(spark, generated, cli_batch, cli):
+    """`joblevel batch - --input-format jsonl --format jsonl` in each partition, as README
+    says: one JSON line in, one out, every row once, the same answers as the CSV run."""
+    lines = [
+        json.dumps({"id": r.id, "title": r.title, "description": r.description})
+        for r in generated.itertuples()
+    ]
+    command = f"{cli} batch - --input-format jsonl --format jsonl --quiet"
+    out = spark.sparkContext.parallelize(lines, 4).pipe(command).map(json.loads).collect()
+    got = pandas.DataFrame(out)
+    assert len(got) == len(generated) >= 20_000
+    assert got.id.is_unique and set(got.id) == set(generated.id)
+    got = got.set_index("id").loc[cli_batch.index]
+    for name in ["level", "basis", "named_level", "described_level", "confidence", "error"]:
+        assert list(got[name]) == list(cli_batch[name]), name
