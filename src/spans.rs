@@ -15,11 +15,12 @@ use crate::text::{self, Stemmer, Term};
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::ops::Range;
+use std::rc::Rc;
 
 /// One analysed word of the text with its place.
 #[derive(Debug, Clone, PartialEq)]
 enum Word {
-    Stem(Box<str>),
+    Stem(Rc<str>),
     Number(u32),
 }
 
@@ -33,9 +34,11 @@ pub struct Analysed {
 const CACHE_LIMIT: usize = 1 << 16;
 
 /// Lower-cased word -> stem, `None` for a stop word.
-type StemCache = FxHashMap<Box<str>, Option<Box<str>>>;
+type StemCache = FxHashMap<Box<str>, Option<Rc<str>>>;
 
 thread_local! {
+    /// Cue patterns parsed, by their source text.
+    static PATTERNS: RefCell<FxHashMap<Box<str>, Rc<Vec<Element>>>> = RefCell::default();
     /// Stemming is most of the work, and postings share most of their words.
     static STEMS: RefCell<(Stemmer, StemCache)> =
         RefCell::new((Stemmer::default(), FxHashMap::default()));
@@ -70,7 +73,7 @@ impl Analysed {
                 let stem = match cache.get(buf.as_str()) {
                     Some(stem) => stem.clone(),
                     None => {
-                        let stem: Option<Box<str>> =
+                        let stem: Option<Rc<str>> =
                             (!text::is_stop_word(&buf)).then(|| stemmer.stem(&buf).into());
                         cache.insert(buf.as_str().into(), stem.clone());
                         stem
@@ -90,7 +93,18 @@ impl Analysed {
     pub fn find_term(&self, term: &str, cues: &[crate::model::Cue]) -> Vec<Range<usize>> {
         if let Some(name) = term.strip_prefix("cue:") {
             return match cues.iter().find(|c| c.name == name) {
-                Some(cue) => self.find_pattern(&parse_pattern(&cue.pattern)),
+                Some(cue) => self.find_pattern(&PATTERNS.with(|cell| {
+                    // A model has a few dozen cues; each is parsed once per thread.
+                    let mut patterns = cell.borrow_mut();
+                    match patterns.get(cue.pattern.as_str()) {
+                        Some(p) => Rc::clone(p),
+                        None => {
+                            let parsed = Rc::new(parse_pattern(&cue.pattern));
+                            patterns.insert(cue.pattern.as_str().into(), Rc::clone(&parsed));
+                            parsed
+                        }
+                    }
+                })),
                 None => Vec::new(),
             };
         }
@@ -118,6 +132,10 @@ impl Analysed {
             return out;
         }
         for start in 0..self.words.len() {
+            // Most words start nothing: test the first element before any bookkeeping.
+            if !elements[0].may_start(&self.words[start].0) {
+                continue;
+            }
             // Offsets (relative to `start`) reachable after each element, as in the scorer.
             let mut at = vec![0usize];
             for element in elements {
@@ -188,6 +206,18 @@ enum Element {
     Stems { stems: Vec<String>, optional: bool },
     Number { min: u32, max: u32 },
     Gap(usize),
+}
+
+impl Element {
+    /// False when a match cannot start at `word` (a required first word that is not it).
+    fn may_start(&self, word: &Word) -> bool {
+        match (self, word) {
+            (Element::Stems { optional: true, .. } | Element::Gap(_), _) => true,
+            (Element::Stems { stems, .. }, Word::Stem(s)) => stems.iter().any(|x| **x == **s),
+            (Element::Number { min, max }, Word::Number(n)) => (*min..=*max).contains(n),
+            _ => false,
+        }
+    }
 }
 
 /// The cue pattern syntax of [`crate::features::CuePattern`]; the model has validated it, so

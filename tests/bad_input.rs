@@ -9,6 +9,8 @@ use predicates::str::contains;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
+mod common;
+
 const VP: &str = "Reporting to the CEO, own the entire operational structure of the company as part of the executive leadership team.";
 const HEAD: &str = "Supervise the day-to-day shift team on the warehouse floor; you report to the Director of Operations.";
 
@@ -539,4 +541,76 @@ fn readme_promises_about_bad_input_hold() {
         .assert()
         .code(4)
         .stderr(contains("/no/such/file.csv"));
+}
+
+/// `joblevel classify` with no file on a terminal says it is waiting for the text, rather than
+/// waiting silently. `script` (util-linux, in every Debian) gives it a terminal.
+#[test]
+fn reading_a_terminal_says_so_on_stderr() {
+    use std::io::Read;
+    let mut child = std::process::Command::new("script")
+        .args(["-qec"])
+        .arg(format!("{} classify", bin().display()))
+        .arg("/dev/null")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("script (util-linux) runs");
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 256];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&buf[..n]);
+            if seen.windows(8).any(|w| w == b"Ctrl-D o") {
+                break;
+            }
+        }
+        let _ = tx.send(String::from_utf8_lossy(&seen).into_owned());
+    });
+    let seen = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        seen.contains("reading the input from the terminal"),
+        "{seen:?}"
+    );
+}
+
+// Row 22: a test needing ../shared fails when it is missing under CI.
+
+#[test]
+#[ignore = "run by missing_shared_data_fails_under_ci_and_only_there"]
+fn reads_the_dev_corpus() {
+    let _ = common::shared_file("corpora/dev.csv");
+}
+
+#[test]
+fn missing_shared_data_fails_under_ci_and_only_there() {
+    let run = |ci: bool| {
+        let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+        cmd.args(["reads_the_dev_corpus", "--exact", "--ignored"])
+            .env("JOBLEVEL_SHARED_DIR", "/nonexistent/shared")
+            .env_remove("JOBLEVEL_NEED_SHARED")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if ci {
+            cmd.env("CI", "true");
+        } else {
+            cmd.env_remove("CI");
+        }
+        cmd.status().unwrap().success()
+    };
+    assert!(!run(true), "under CI a missing corpus fails the test");
+    assert!(
+        run(false),
+        "on a developer's machine it is skipped, and says so"
+    );
 }

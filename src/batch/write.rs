@@ -1,6 +1,7 @@
 //! Writing the scored rows: the appended result fields, CSV or JSON lines.
 
-use super::{BatchError, ERROR_FIELD, Format, Layout, Outcome, Scored};
+use super::score::{Outcome, Scored};
+use super::{BatchError, ERROR_FIELD, Format, Layout};
 use crate::level::Level;
 use csv::ByteRecord;
 use std::io::Write;
