@@ -194,10 +194,41 @@ impl Analysed {
 /// ```
 pub fn find(model: &Model, text: &str, terms: &[&str]) -> Vec<Vec<Range<usize>>> {
     let analysed = Analysed::new(text);
-    terms
-        .iter()
-        .map(|t| analysed.find_term(t, model.cues()))
-        .collect()
+    let mut out = vec![Vec::new(); terms.len()];
+    // Stems and stem pairs are looked up in one pass over the words; cues one by one.
+    let mut unigrams: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    let mut bigrams: FxHashMap<(&str, &str), Vec<usize>> = FxHashMap::default();
+    for (i, term) in terms.iter().enumerate() {
+        if term.starts_with("cue:") {
+            out[i] = analysed.find_term(term, model.cues());
+        } else if let Some(pair) = term.split_once(' ') {
+            bigrams.entry(pair).or_default().push(i);
+        } else {
+            unigrams.entry(term).or_default().push(i);
+        }
+    }
+    fn stem(w: &Word) -> Option<&str> {
+        match w {
+            Word::Stem(s) => Some(s),
+            Word::Number(_) => None,
+        }
+    }
+    for (at, (word, range)) in analysed.words.iter().enumerate() {
+        let Some(first) = stem(word) else { continue };
+        if let Some(slots) = unigrams.get(first) {
+            for &i in slots {
+                out[i].push(range.clone());
+            }
+        }
+        if let Some(second) = analysed.words.get(at + 1).and_then(|(w, _)| stem(w))
+            && let Some(slots) = bigrams.get(&(first, second))
+        {
+            for &i in slots {
+                out[i].push(range.start..analysed.words[at + 1].1.end);
+            }
+        }
+    }
+    out
 }
 
 /// One element of a cue pattern; the scorer's own form is private to `features`.
@@ -354,6 +385,23 @@ mod tests {
         for (e, found) in p.evidence.iter().zip(find(&model, VP, &terms)) {
             assert_eq!(found.len() as u32, e.count, "{} at {found:?}", e.term);
         }
+    }
+
+    #[test]
+    fn finding_many_terms_at_once_agrees_with_one_at_a_time() {
+        let model = builtin::model("default").unwrap();
+        let terms = [
+            "oper",
+            "day day",
+            "cue:reports_to_ceo",
+            "oper",
+            "year",
+            "nothing",
+        ];
+        let a = Analysed::new(VP);
+        let one_by_one: Vec<_> = terms.iter().map(|t| a.find_term(t, model.cues())).collect();
+        assert_eq!(find(&model, VP, &terms), one_by_one);
+        assert!(one_by_one[..4].iter().all(|r| !r.is_empty()));
     }
 
     #[test]

@@ -660,3 +660,35 @@ fn the_readme_curl_examples_work() {
         }
     }
 }
+
+#[test]
+fn single_requests_are_answered_while_a_batch_is_in_flight() {
+    let server = Server::start(&["--quiet"]);
+    let csv = format!("description\n\"{VP}\"\n\"{HEAD}\"\n");
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let mut upload = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        upload,
+        "POST /api/batch HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/csv\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        csv.len()
+    )
+    .unwrap();
+    // Half the file: the batch holds its pool and waits for the rest.
+    upload.write_all(&csv.as_bytes()[..csv.len() / 2]).unwrap();
+    upload.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    for _ in 0..20 {
+        let (status, body) = post_json(&server.url("/api/classify"), &json!({ "text": HEAD }));
+        assert_eq!(
+            (status, body["described"]["level"].as_str()),
+            (200, Some("head"))
+        );
+    }
+    upload.write_all(&csv.as_bytes()[csv.len() / 2..]).unwrap();
+    let mut response = String::new();
+    upload.read_to_string(&mut response).unwrap();
+    assert!(
+        response.starts_with("HTTP/1.1 200") && response.contains(",vp,"),
+        "{response}"
+    );
+}
