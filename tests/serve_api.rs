@@ -135,6 +135,22 @@ fn classify_reads_the_named_level_and_a_given_title_wins() {
     assert_eq!(&text[start..end], "Director of Operations");
     assert_eq!(body["level"], "director");
     assert_eq!(body["described"]["level"], "head");
+    // Highlights are what was scored: the named title is masked, its words are not evidence.
+    for e in body["described"]["evidence"].as_array().unwrap() {
+        if !e["term"].as_str().unwrap().starts_with("cue:") {
+            assert_eq!(
+                e["spans"].as_array().unwrap().len() as u64,
+                e["count"].as_u64().unwrap(),
+                "{e}"
+            );
+            for span in e["spans"].as_array().unwrap() {
+                assert!(
+                    span[0].as_u64().unwrap() as usize >= end,
+                    "{e} inside the named title"
+                );
+            }
+        }
+    }
     assert!(
         body["note"]
             .as_str()
@@ -218,6 +234,7 @@ fn a_csv_batch_comes_back_byte_for_byte_as_joblevel_batch_writes_it() {
         (&postings, "", vec![]),
         (&odd, "", vec![]),
         (&export, "?delimiter=%3B", vec!["--delimiter", ";"]),
+        (&postings, "?basis=described", vec!["--basis", "described"]),
     ] {
         let (status, body) = post(&server.url(&format!("/api/batch{query}")), "text/csv", csv);
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
@@ -659,4 +676,36 @@ fn the_readme_curl_examples_work() {
             assert!(reply.starts_with(b"title,") || reply.contains(&b'\n'));
         }
     }
+}
+
+#[test]
+fn single_requests_are_answered_while_a_batch_is_in_flight() {
+    let server = Server::start(&["--quiet"]);
+    let csv = format!("description\n\"{VP}\"\n\"{HEAD}\"\n");
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let mut upload = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        upload,
+        "POST /api/batch HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/csv\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        csv.len()
+    )
+    .unwrap();
+    // Half the file: the batch holds its pool and waits for the rest.
+    upload.write_all(&csv.as_bytes()[..csv.len() / 2]).unwrap();
+    upload.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    for _ in 0..20 {
+        let (status, body) = post_json(&server.url("/api/classify"), &json!({ "text": HEAD }));
+        assert_eq!(
+            (status, body["described"]["level"].as_str()),
+            (200, Some("head"))
+        );
+    }
+    upload.write_all(&csv.as_bytes()[csv.len() / 2..]).unwrap();
+    let mut response = String::new();
+    upload.read_to_string(&mut response).unwrap();
+    assert!(
+        response.starts_with("HTTP/1.1 200") && response.contains(",vp,"),
+        "{response}"
+    );
 }
