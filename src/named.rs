@@ -37,7 +37,8 @@ pub struct NamedLevel {
     /// The title as written in the text (or as given, for a title column).
     pub title: String,
     /// Byte offsets of `title` in the text read: `text[start..end] == title`. A title given
-    /// apart from the text (a title column, `--title`) has `start == end == 0`.
+    /// apart from the text (a title column, `--title`) is located at its first occurrence in
+    /// the text, ASCII case ignored; `start == end == 0` when it does not occur there.
     pub start: usize,
     pub end: usize,
     /// Where it was found and what the title parser made of it, in words.

@@ -53,7 +53,25 @@ impl Analysed {
     /// assert_eq!(a.find_term("day day", &[]), vec![8..18]);
     /// ```
     pub fn new(text: &str) -> Analysed {
-        let blanked = blank_markup(text);
+        Analysed::masked(text, &[])
+    }
+
+    /// As [`Analysed::new`], the byte ranges `mask` left out as the scorer leaves out a
+    /// masked title (see [`crate::text::title_mentions`]).
+    pub fn masked(text: &str, mask: &[Range<usize>]) -> Analysed {
+        let mut blanked = blank_markup(text);
+        if !mask.is_empty() {
+            let mut bytes = blanked.into_owned().into_bytes();
+            for r in mask {
+                if let Some(cut) = bytes.get_mut(r.clone()) {
+                    blank(cut);
+                }
+            }
+            // Mask ranges fall between characters; should one not, the text is read unmasked.
+            blanked = std::borrow::Cow::Owned(
+                String::from_utf8(bytes).unwrap_or_else(|_| blank_markup(text).into_owned()),
+            );
+        }
         let mut words = Vec::new();
         let mut buf = String::new();
         STEMS.with(|cell| {
@@ -193,7 +211,17 @@ impl Analysed {
 /// assert_eq!(&text[found[1][0].clone()], "operations");
 /// ```
 pub fn find(model: &Model, text: &str, terms: &[&str]) -> Vec<Vec<Range<usize>>> {
-    let analysed = Analysed::new(text);
+    find_masked(model, text, &[], terms)
+}
+
+/// [`find`] in a text scored with the byte ranges `mask` left out (a masked title).
+pub fn find_masked(
+    model: &Model,
+    text: &str,
+    mask: &[Range<usize>],
+    terms: &[&str],
+) -> Vec<Vec<Range<usize>>> {
+    let analysed = Analysed::masked(text, mask);
     let mut out = vec![Vec::new(); terms.len()];
     // Stems and stem pairs are looked up in one pass over the words; cues one by one.
     let mut unigrams: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
@@ -402,6 +430,32 @@ mod tests {
         let one_by_one: Vec<_> = terms.iter().map(|t| a.find_term(t, model.cues())).collect();
         assert_eq!(find(&model, VP, &terms), one_by_one);
         assert!(one_by_one[..4].iter().all(|r| !r.is_empty()));
+    }
+
+    #[test]
+    fn a_masked_title_is_not_highlighted_as_the_scorer_did_not_read_it() {
+        let model = builtin::model("default").unwrap();
+        let text =
+            "Director of Operations. You report to the Director of Operations and run operations.";
+        let mask = text::title_mentions(text, "Director of Operations");
+        let found = find_masked(&model, text, &mask, &["oper"]);
+        let words: Vec<usize> = found[0].iter().map(|r| r.start).collect();
+        // The heading is the title; the manager mention and the work are read.
+        let expected = vec![
+            text.find("Operations and").unwrap(),
+            text.rfind("operations").unwrap(),
+        ];
+        assert_eq!(words, expected);
+        let scored = Classifier::new(builtin::model("default").unwrap())
+            .with_top(50)
+            .classify_without_title(text, "Director of Operations")
+            .unwrap();
+        let count = scored
+            .evidence
+            .iter()
+            .find(|e| e.term == "oper")
+            .map(|e| e.count);
+        assert_eq!(count, Some(2));
     }
 
     #[test]

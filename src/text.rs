@@ -756,6 +756,30 @@ pub fn analyze(text: &str) -> Vec<Term> {
 /// part before a separator (`,` `-` `|` `(` ...) is removed too, because postings repeat
 /// "Director of Operations" from a title "Director of Operations - Remote (US)".
 pub fn mask_title<'a>(text: &'a str, title: &str) -> Cow<'a, str> {
+    let cuts = title_mentions(text, title);
+    if cuts.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    // ASCII lower-casing keeps byte offsets, and a valid UTF-8 needle matches on character
+    // boundaries, so the cuts fall between characters of `text` too. Overlapping cuts (the
+    // title and its core) are merged; each becomes one space.
+    let mut out = String::with_capacity(text.len());
+    let mut kept_from = 0;
+    for std::ops::Range { start, end } in cuts {
+        if start >= kept_from {
+            out.push_str(&text[kept_from..start]);
+            out.push(' ');
+        }
+        kept_from = kept_from.max(end);
+    }
+    out.push_str(&text[kept_from..]);
+    Cow::Owned(out)
+}
+
+/// The byte ranges [`mask_title`] removes from `text`, in order (they may overlap): each
+/// mention of the title or of its part before a separator, except where it names the role's
+/// manager. A page highlighting evidence uses them to leave out what the scorer did not read.
+pub fn title_mentions(text: &str, title: &str) -> Vec<std::ops::Range<usize>> {
     let title = title.trim();
     let mut needles = vec![title.to_ascii_lowercase()];
     if let Some(core) = title.split([',', '|', '(', '–', '—', '/', ':']).next() {
@@ -766,35 +790,19 @@ pub fn mask_title<'a>(text: &'a str, title: &str) -> Cow<'a, str> {
     }
     needles.retain(|n| n.chars().any(char::is_alphanumeric));
     if needles.is_empty() {
-        return Cow::Borrowed(text);
+        return Vec::new();
     }
     let haystack = text.to_ascii_lowercase();
-    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut cuts = Vec::new();
     for needle in &needles {
         cuts.extend(
             memchr::memmem::find_iter(haystack.as_bytes(), needle.as_bytes())
                 .filter(|&start| !names_the_manager(&haystack[..start]))
-                .map(|start| (start, start + needle.len())),
+                .map(|start| start..start + needle.len()),
         );
     }
-    if cuts.is_empty() {
-        return Cow::Borrowed(text);
-    }
-    // ASCII lower-casing keeps byte offsets, and a valid UTF-8 needle matches on character
-    // boundaries, so the cuts fall between characters of `text` too. Overlapping cuts (the
-    // title and its core) are merged; each becomes one space.
-    cuts.sort_unstable();
-    let mut out = String::with_capacity(text.len());
-    let mut kept_from = 0;
-    for (start, end) in cuts {
-        if start >= kept_from {
-            out.push_str(&text[kept_from..start]);
-            out.push(' ');
-        }
-        kept_from = kept_from.max(end);
-    }
-    out.push_str(&text[kept_from..]);
-    Cow::Owned(out)
+    cuts.sort_unstable_by_key(|r| (r.start, r.end));
+    cuts
 }
 
 /// True when the text before a title mention makes it the role's manager, not the role:

@@ -135,6 +135,22 @@ fn classify_reads_the_named_level_and_a_given_title_wins() {
     assert_eq!(&text[start..end], "Director of Operations");
     assert_eq!(body["level"], "director");
     assert_eq!(body["described"]["level"], "head");
+    // Highlights are what was scored: the named title is masked, its words are not evidence.
+    for e in body["described"]["evidence"].as_array().unwrap() {
+        if !e["term"].as_str().unwrap().starts_with("cue:") {
+            assert_eq!(
+                e["spans"].as_array().unwrap().len() as u64,
+                e["count"].as_u64().unwrap(),
+                "{e}"
+            );
+            for span in e["spans"].as_array().unwrap() {
+                assert!(
+                    span[0].as_u64().unwrap() as usize >= end,
+                    "{e} inside the named title"
+                );
+            }
+        }
+    }
     assert!(
         body["note"]
             .as_str()
@@ -218,6 +234,7 @@ fn a_csv_batch_comes_back_byte_for_byte_as_joblevel_batch_writes_it() {
         (&postings, "", vec![]),
         (&odd, "", vec![]),
         (&export, "?delimiter=%3B", vec!["--delimiter", ";"]),
+        (&postings, "?basis=described", vec!["--basis", "described"]),
     ] {
         let (status, body) = post(&server.url(&format!("/api/batch{query}")), "text/csv", csv);
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));

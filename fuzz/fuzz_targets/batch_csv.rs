@@ -1,8 +1,9 @@
-//! The batch CSV path: any bytes in, and when the run succeeds, exactly one output row per
-//! input record, in order (records counted by a plain CSV parse of the same bytes).
+//! The batch path: any bytes in, as CSV or (first byte odd) JSON lines, and when the run
+//! succeeds, exactly one output row per input record (records counted by a plain CSV parse of
+//! the same bytes, or as the non-blank lines).
 #![no_main]
 
-use joblevel::batch::{self, Options};
+use joblevel::batch::{self, Format, InputFormat, Options};
 use joblevel::{Classifier, builtin};
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
@@ -24,12 +25,25 @@ fn records(data: &[u8]) -> Option<u64> {
     Some(n.saturating_sub(1))
 }
 
-fuzz_target!(|data: &[u8]| {
+/// Non-blank lines: the records of JSON lines.
+fn lines(data: &[u8]) -> u64 {
+    data.split(|&b| b == b'\n')
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .count() as u64
+}
+
+fuzz_target!(|input: &[u8]| {
+    let Some((&mode, data)) = input.split_first() else {
+        return;
+    };
+    let jsonl = mode & 1 == 1;
     // Small limits, so that cut records and chunk boundaries are reached by small inputs.
     let options = Options {
         chunk_rows: 3,
         chunk_bytes: 64,
         max_record_bytes: 48,
+        input_format: if jsonl { InputFormat::Jsonl } else { InputFormat::Csv },
+        format: if mode & 2 == 2 { Format::Jsonl } else { Format::Csv },
         ..Options::default()
     };
     let mut out = Vec::new();
@@ -37,13 +51,22 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     assert_eq!(summary.rows, summary.scored + summary.failed);
-    // The output has a header and one record per row.
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(out.as_slice());
-    let written = reader.byte_records().map(|r| r.expect("output parses")).count() as u64;
+    let written = if options.format == Format::Jsonl {
+        for line in out.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+            serde_json::from_slice::<serde_json::Value>(line).expect("output line is JSON");
+        }
+        out.iter().filter(|&&b| b == b'\n').count() as u64
+    } else {
+        // The output has a header and one record per row.
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(out.as_slice());
+        reader.byte_records().map(|r| r.expect("output parses")).count() as u64
+    };
     assert_eq!(written, summary.rows, "one output row per record read");
-    // Without a UTF-16 byte-order mark the input is parsed as the csv crate parses it.
+    // Without a UTF-16 byte-order mark the input is read as it is.
     if !(data.starts_with(&[0xff, 0xfe]) || data.starts_with(&[0xfe, 0xff])) {
-        if let Some(expected) = records(data) {
+        if jsonl {
+            assert_eq!(summary.rows, lines(data), "one output line per input line");
+        } else if let Some(expected) = records(data) {
             assert_eq!(summary.rows, expected, "one output row per input record");
         }
     }

@@ -128,6 +128,8 @@ impl<R: Read> JsonLines<R> {
             self.buf.clear();
             let mut cut = false;
             let mut any = false;
+            // Whether the line read so far, cut part included, is only blanks.
+            let mut blank = true;
             loop {
                 let available = match self.inner.fill_buf() {
                     Ok(b) => b,
@@ -142,6 +144,7 @@ impl<R: Read> JsonLines<R> {
                     Some(i) => (i, true),
                     None => (available.len(), false),
                 };
+                blank = blank && available[..take].iter().all(u8::is_ascii_whitespace);
                 let room = self.limit.saturating_sub(self.buf.len());
                 if take > room {
                     cut = true;
@@ -162,7 +165,7 @@ impl<R: Read> JsonLines<R> {
             if self.buf.last() == Some(&b'\r') {
                 self.buf.pop();
             }
-            if cut || !self.buf.iter().all(u8::is_ascii_whitespace) {
+            if !blank {
                 return Ok(Some((self.line, cut)));
             }
         }

@@ -25,7 +25,8 @@ pub struct ClassifyRequest {
     text: String,
     title: Option<String>,
     top: Option<usize>,
-    basis: Option<BasisChoice>,
+    /// Which answer `level` gives, as `classify --basis`: `named` (default) or `described`.
+    basis: Option<Basis>,
 }
 
 #[derive(serde::Deserialize)]
@@ -129,26 +130,22 @@ fn keep_top(p: &mut Prediction, top: usize) {
 }
 
 /// Adds `spans` to each item of a JSON evidence list: the `[start, end)` byte ranges of its
-/// matches in `text`.
-fn add_spans(state: &State, evidence: Option<&mut Value>, text: &str) {
+/// matches in `text`, outside the mentions of `masked`, the title the scorer did not read.
+fn add_spans(state: &State, evidence: Option<&mut Value>, text: &str, masked: Option<&str>) {
     let Some(items) = evidence.and_then(Value::as_array_mut) else {
         return;
     };
+    // As `Classifier::classify_without_title`: a text that is only its title is read whole.
+    let mask = masked
+        .filter(|t| text::check_not_blank(&text::mask_title(text, t)).is_ok())
+        .map(|t| text::title_mentions(text, t))
+        .unwrap_or_default();
     let terms: Vec<&str> = items.iter().filter_map(|e| e["term"].as_str()).collect();
-    let found = spans::find(state.classifier.model(), text, &terms);
+    let found = spans::find_masked(state.classifier.model(), text, &mask, &terms);
     for (item, ranges) in items.iter_mut().zip(found) {
         let ranges: Vec<[usize; 2]> = ranges.into_iter().map(|r| [r.start, r.end]).collect();
         item["spans"] = json!(ranges);
     }
-}
-
-/// Which answer `level` prefers, as `classify --basis`.
-#[derive(serde::Deserialize, Clone, Copy, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum BasisChoice {
-    #[default]
-    Named,
-    Described,
 }
 
 /// `POST /api/classify {text, title?, top?, basis?}`: what `classify --format json` prints.
@@ -160,16 +157,26 @@ pub async fn classify(
     let top = check_top(req.top)?;
     let len = req.text.len();
     score(&state, len, move |state| {
-        let basis = match req.basis.unwrap_or_default() {
-            BasisChoice::Named => Basis::Named,
-            BasisChoice::Described => Basis::Described,
-        };
+        let basis = req.basis.unwrap_or(Basis::Named);
         let mut answer = state
             .classifier
             .answer_by(&req.text, req.title.as_deref(), basis)?;
         keep_top(&mut answer.described, top);
         let mut value = crate::cli::classify::json(&answer);
-        add_spans(state, value.pointer_mut("/described/evidence"), &req.text);
+        // The title `answer_by` masked: the one given, else (naming) the one the text names.
+        let masked = match basis {
+            Basis::Described => req.title.as_deref(),
+            Basis::Named => req
+                .title
+                .as_deref()
+                .or(answer.named.as_ref().map(|n| n.title.as_str())),
+        };
+        add_spans(
+            state,
+            value.pointer_mut("/described/evidence"),
+            &req.text,
+            masked,
+        );
         Ok(Json(value))
     })
     .await?
@@ -193,7 +200,12 @@ pub async fn fit(
         let mut f = fit::assess(&state.classifier, &req.title, &req.text, min_confidence)?;
         keep_top(&mut f.prediction, top);
         let mut description = crate::cli::classify::prediction_json(&f.prediction);
-        add_spans(state, description.get_mut("evidence"), &req.text);
+        add_spans(
+            state,
+            description.get_mut("evidence"),
+            &req.text,
+            Some(&req.title),
+        );
         Ok(Json(json!({
             "title": f.title,
             "description": description,
