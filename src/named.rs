@@ -26,7 +26,7 @@
 
 use crate::level::Level;
 use crate::title;
-use regex::Regex;
+use std::cell::Cell;
 use std::fmt;
 use std::sync::LazyLock;
 
@@ -37,8 +37,8 @@ pub struct NamedLevel {
     /// The title as written in the text (or as given, for a title column).
     pub title: String,
     /// Byte offsets of `title` in the text read: `text[start..end] == title`. A title given
-    /// apart from the text (a title column) has `start == end`: at its first occurrence in the
-    /// text when it occurs there, else at 0.
+    /// apart from the text (a title column, `--title`) is located at its first occurrence in
+    /// the text, ASCII case ignored; `start == end == 0` when it does not occur there.
     pub start: usize,
     pub end: usize,
     /// Where it was found and what the title parser made of it, in words.
@@ -131,6 +131,8 @@ pub const SELF_BEFORE: &[&str] = &[
     "invited for",
     "interested in",
     "are you",
+    "want",
+    "hearing from",
     "hiring for",
     "function of",
     "purpose of",
@@ -209,6 +211,18 @@ pub const SELF_AFTER: &[&str] = &[
 /// Labels of a contact person's details: a title field under them is the contact's title.
 pub const CONTACT_LABELS: &[&str] = &["name:", "name -", "contact:", "email", "tel"];
 
+/// What follows "The X" when X is someone the post holder works for or with, not the post:
+/// "The Director of Operations will be your line manager", "... is your mentor".
+pub const NOT_SELF_AFTER: &[&str] = &[
+    "will be your",
+    "is your",
+    "will support you",
+    "will guide you",
+    "will mentor you",
+    "will work with you",
+    "will train you",
+];
+
 /// Words right before a title that make it another role: reporting lines, partners, direct
 /// reports, the board, past roles. They veto the title even when a self-reference cue is
 /// further back ("We are seeking a Director who reports to the VP": the VP is not this role).
@@ -277,8 +291,6 @@ pub const OTHER_ROLE: &[&str] = &[
     "to",
     "from",
     "by",
-    "and",
-    "or",
 ];
 
 /// Words that show a "title" is a company or a place, not a post: "Director Systems Ltd".
@@ -397,17 +409,84 @@ const TITLE_ENDS: &[&str] = &[
     "department",
 ];
 
+/// The words of [`TITLE_ENDS`] that end a title even capitalised ("Director of Operations
+/// Reporting to..."); other capitalised words belong to it ("Michigan Department of State").
+const CAPITAL_ENDS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "our",
+    "your",
+    "this",
+    "we",
+    "you",
+    "who",
+    "will",
+    "is",
+    "are",
+    "join",
+    "reporting",
+    "reports",
+    "based",
+    "location",
+    "salary",
+    "job",
+    "role",
+    "position",
+];
+
 /// At most this many words are taken left of a level word into its title
 /// ("Senior Associate Director"), and right of it ("of Global Supply Chain Operations").
 const LEFT_WORDS: usize = 5;
 const RIGHT_WORDS: usize = 8;
 
-/// The level words the reader looks around. Case-insensitive; the end of the word is checked
-/// in code, so "DirectorLocation:" (fields run together in some exports) still counts.
-const ANCHORS: &str = r"(?i-u)\b(?:s?vp|evp|v\.\s?p\.|vice[ -]+presidents?|directors?|head|operations? (?:manager|lead)|ops manager)";
+/// The level words the reader looks around, matched ignoring ASCII case at the start of a
+/// word ([`anchor_at`]); the end of the word is checked in code, so "DirectorLocation:" (fields run together in some exports)
+/// still counts and "MVP" does not. "Manager" counts only before a separator ("Manager,
+/// Conference Operations"), "Dir" only abbreviated ("Dir.", "Dir,"). Plurals ("Directors")
+/// name other people, not the post.
+pub const ANCHORS: &[&str] = &[
+    "vp",
+    "svp",
+    "evp",
+    "v.p.",
+    "v. p.",
+    "vice president",
+    "vice-president",
+    "director",
+    "dir",
+    "head",
+    "operations manager",
+    "operation manager",
+    "operations lead",
+    "operation lead",
+    "ops manager",
+    "manager",
+];
 
-static ANCHOR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(ANCHORS).expect("the anchor pattern is valid"));
+/// The end of the longest level word starting at byte `i` (ignoring ASCII case), if a word
+/// starts there. The scan costs about a byte per cycle: cheaper than a general literal search,
+/// whose fingerprints keep firing on common English letter pairs.
+fn anchor_at(bytes: &[u8], i: usize) -> Option<usize> {
+    // The second letter rules out nearly every word ("of", "our", "sales", "ensure").
+    let second = bytes.get(i + 1)?.to_ascii_lowercase();
+    if !ANCHORS
+        .iter()
+        .any(|a| a.as_bytes()[0] == bytes[i].to_ascii_lowercase() && a.as_bytes()[1] == second)
+        || i > 0 && bytes[i - 1].is_ascii_alphanumeric()
+    {
+        return None;
+    }
+    ANCHORS
+        .iter()
+        .filter(|a| {
+            bytes
+                .get(i..i + a.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(a.as_bytes()))
+        })
+        .map(|a| i + a.len())
+        .max()
+}
 
 /// How a title was found to be the posting's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -435,7 +514,7 @@ struct Mention {
     start: usize,
     end: usize,
     place: Place,
-    parsed: title::ParsedTitle,
+    parsed: std::rc::Rc<title::ParsedTitle>,
 }
 
 /// Reads the level a posting names for itself.
@@ -455,17 +534,88 @@ struct Mention {
 pub fn read(text: &str) -> Result<NamedLevel, NoNamedLevel> {
     let mut mentions: Vec<Mention> = Vec::new();
     let mut last_end = 0;
-    for m in ANCHOR.find_iter(text) {
-        // A level word inside a title already read ("Vice President, Director Relations").
-        if m.start() < last_end || !word_ends(text, m.end()) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    thread_local! {
+        static CANDIDATES: Cell<Vec<usize>> = const { Cell::new(Vec::new()) };
+    }
+    let mut candidates = CANDIDATES.take();
+    candidates_into(bytes, &mut candidates);
+    for &at in &candidates {
+        if at < i {
             continue;
         }
-        if let Some(mention) = mention_at(text, m.start(), m.end()) {
+        let Some(found) = anchor_at(bytes, at) else {
+            continue;
+        };
+        let (word, rest) = (&bytes[at..found], &bytes[found..]);
+        i = found;
+        // "Dir." keeps its full stop, "Dir," does not; "Manager" needs a separator after it.
+        let end = if word.eq_ignore_ascii_case(b"dir") {
+            match rest.first() {
+                Some(b'.') => found + 1,
+                Some(b',') => found,
+                _ => continue,
+            }
+        } else if word.eq_ignore_ascii_case(b"manager") {
+            let separated = [&b","[..], b" of ", b" - ", " – ".as_bytes()]
+                .iter()
+                .any(|sep| rest.starts_with(sep));
+            if !separated {
+                continue;
+            }
+            found
+        } else {
+            found
+        };
+        // A level word inside a title already read ("Vice President, Director Relations").
+        if at < last_end || !word_ends(text, end) {
+            continue;
+        }
+        let previous = mentions.last().map(|m: &Mention| (m.end, m.place));
+        if let Some(mention) = mention_at(text, at, end, previous) {
             last_end = mention.end;
             mentions.push(mention);
         }
     }
+    CANDIDATES.set(candidates);
     decide(text, &mentions)
+}
+
+/// Where a level word may start, in order: the places of a few literals ("dir", "head",
+/// "vp", "v.", "vice", "manager", "operation") found with SIMD searches in a lower-cased copy
+/// of the text, moved back over the "s"/"e" of "svp"/"evp" and the "ops " of "ops manager".
+/// [`anchor_at`] then checks each place. A byte loop over the text, or one automaton over
+/// the literals (whose fingerprints keep firing on English letter pairs), costs more.
+fn candidates_into(bytes: &[u8], out: &mut Vec<usize>) {
+    use memchr::memmem;
+    thread_local! {
+        static LOWER: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+    }
+    static FINDERS: LazyLock<Vec<memmem::Finder<'static>>> = LazyLock::new(|| {
+        ["dir", "head", "vp", "v.", "vice", "manager", "operation"]
+            .iter()
+            .map(|n| memmem::Finder::new(n.as_bytes()).into_owned())
+            .collect()
+    });
+    let mut lower = LOWER.take();
+    lower.clear();
+    lower.extend_from_slice(bytes);
+    lower.make_ascii_lowercase();
+    out.clear();
+    for finder in FINDERS.iter() {
+        for at in finder.find_iter(&lower) {
+            out.push(
+                match (finder.needle(), at.checked_sub(1).map(|p| lower[p])) {
+                    (b"vp", Some(b's' | b'e')) => at - 1,
+                    (b"manager", _) if lower[..at].ends_with(b"ops ") => at - 4,
+                    _ => at,
+                },
+            );
+        }
+    }
+    out.sort_unstable();
+    LOWER.set(lower);
 }
 
 /// Whether a level word ending at `end` ends a word: a non-letter follows, or a capital runs
@@ -542,7 +692,12 @@ fn decide(text: &str, mentions: &[Mention]) -> Result<NamedLevel, NoNamedLevel> 
 }
 
 /// The title around the level word at `at..end`, if the posting names itself there.
-fn mention_at(text: &str, at: usize, end: usize) -> Option<Mention> {
+fn mention_at(
+    text: &str,
+    at: usize,
+    end: usize,
+    previous: Option<(usize, Place)>,
+) -> Option<Mention> {
     let clause = clause_start(text, at, true);
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let lead = Words::new(&text[clause..at]);
@@ -572,7 +727,15 @@ fn mention_at(text: &str, at: usize, end: usize) -> Option<Mention> {
         let start = left_start(text, clause, at);
         let after = text[right..].trim_start_matches([' ', '\t']);
         let sentence = clause_start(text, at, false);
-        (start, place_of(text, sentence, clause, start, after)?)
+        let place = place_of(text, sentence, clause, start, after)
+            .or_else(|| listed_after(text, previous, start))?;
+        (start, place)
+    };
+    // At the top or in a field, a title keeps its parentheses: "Head of Operations (Director
+    // level)" names two levels.
+    let right = match place {
+        Place::FirstLine | Place::Field(_) => with_parentheses(text, right),
+        _ => right,
     };
     let title = &text[start..right];
     // "head" alone is a verb or a body part ("head up the team"), not a title.
@@ -594,8 +757,21 @@ fn mention_at(text: &str, at: usize, end: usize) -> Option<Mention> {
         start,
         end: right,
         place,
-        parsed: title::parse(title),
+        parsed: title::parse_cached(title),
     })
+}
+
+/// `end`, moved past a parenthesis that follows it on the same line ("(Remote)").
+fn with_parentheses(text: &str, end: usize) -> usize {
+    let rest = &text[end..];
+    let gap = rest.len() - rest.trim_start_matches(' ').len();
+    if !rest[gap..].starts_with('(') {
+        return end;
+    }
+    match rest[gap..].find([')', '\n']) {
+        Some(close) if rest[gap + close..].starts_with(')') && close <= 80 => end + gap + close + 1,
+        _ => end,
+    }
 }
 
 /// The first character boundary at or after `i`.
@@ -611,6 +787,15 @@ fn is_connector(word: &str) -> bool {
         word.to_ascii_lowercase().as_str(),
         "of" | "for" | "and" | "&" | "-" | "/"
     )
+}
+
+/// A title listed right after one the posting names itself with ("We are seeking a Director
+/// of Sales and a VP of Marketing"): it is named the same way.
+fn listed_after(text: &str, previous: Option<(usize, Place)>, start: usize) -> Option<Place> {
+    let (end, place) = previous?;
+    let between = Words::new(text.get(end..start)?);
+    let conjunction = between.without_determiner();
+    (conjunction.count() == 1 && conjunction.words_are(&["and", "or", "&", "/"])).then_some(place)
 }
 
 /// Why the title at `start` is the posting's own, if it is.
@@ -633,7 +818,18 @@ fn place_of(
     let after_words = Words::new(after);
     // A veto first: "...reports to the Director of Operations".
     let tail = before.without_determiner();
-    if OTHER_ROLE.iter().any(|cue| tail.ends_with(cue)) {
+    // The longer cue wins where both tables match: "hearing from" is a self-reference, "from"
+    // alone is not.
+    let longest = |table: &[&'static str], tail: Words<'_>| {
+        table
+            .iter()
+            .copied()
+            .filter(|cue| tail.ends_with(cue))
+            .max_by_key(|cue| cue.len())
+    };
+    let other = longest(OTHER_ROLE, tail);
+    let own = longest(SELF_BEFORE, tail);
+    if other.is_some_and(|o| own.is_none_or(|s| s.len() <= o.len())) {
         return None;
     }
     // "seeking an experienced, dynamic Director": describing words between cue and title.
@@ -653,7 +849,14 @@ fn place_of(
             .iter()
             .next_back()
             .is_some_and(|w| matches!(w, "The" | "Our" | "This"));
+    // "Alex Kim, Head of Operations, says": a title in commas is an apposition.
+    let apposition = after.trim_start().starts_with(',');
+    let someone_else = NOT_SELF_AFTER
+        .iter()
+        .any(|cue| after_words.starts_with(cue));
     if opens_clause
+        && !apposition
+        && !someone_else
         && let Some(cue) = SELF_AFTER
             .iter()
             .find(|cue| after_words.starts_with(cue) || **cue == "*s" && present_verb(after_words))
@@ -687,7 +890,24 @@ fn opens_posting(text: &str, line_start: usize, clause: usize, after: &str) -> b
     if lines_above >= FIRST_LINES {
         return false;
     }
-    let lead = Words::new(&text[line_start..clause]);
+    let lead_text = text[line_start..clause].trim_end();
+    let lead = Words::new(lead_text);
+    // "Line manager: Head of Operations" is a field of another role; "Alex Kim, Head of
+    // Operations" an apposition.
+    if lead_text.ends_with([':', ',']) {
+        return false;
+    }
+    // A title ends its line or is followed by a separator ("Director, Pine County — ..."):
+    // "Directors are appointed by the board" is a sentence.
+    let after_trimmed = after.trim_start_matches([' ', '\t']);
+    let title_like = after_trimmed.is_empty()
+        || after_trimmed.starts_with([
+            '\n', '\r', ',', '.', '-', '|', '(', '[', ':', '/', '<', '–', '—', '\u{ad}',
+        ])
+        || after.starts_with("  ");
+    if !title_like {
+        return false;
+    }
     if lines_above == 0 {
         return lead.count() <= 6 && lead.iter().all(|w| !stops_left(w) || is_connector(w));
     }
@@ -756,6 +976,8 @@ fn clause_start(text: &str, at: usize, commas: bool) -> usize {
             // "–", "—" and "•" are E2 80 93/94/A2.
             0x93 | 0x94 | 0xA2 => i >= 3 && bytes[i - 3] == 0xE2 && bytes[i - 2] == 0x80,
             b',' => commas,
+            // " - " separates fields like a dash ("Role - Head of Service").
+            b'-' => i >= 2 && bytes[i - 2] == b' ' && bytes.get(i) == Some(&b' '),
             // Fields glued by an export: "Position SummaryThe Director".
             b'a'..=b'z' => {
                 bytes[i].is_ascii_uppercase()
@@ -841,6 +1063,10 @@ fn right_end(text: &str, at: usize, end: usize) -> usize {
         stop += 1;
     }
     let capitalised = text[at..].starts_with(|c: char| c.is_ascii_uppercase());
+    // "VP Operations", "Director Origination": a capitalised word may follow a level word
+    // directly; not a manager or lead ("Operations Manager Learning Disabilities").
+    let manager = text[..stop].to_ascii_lowercase().ends_with("manager")
+        || text[..stop].to_ascii_lowercase().ends_with("lead");
     let stop_after_level = stop;
     let mut i = stop;
     for _ in 0..RIGHT_WORDS {
@@ -864,8 +1090,16 @@ fn right_end(text: &str, at: usize, end: usize) -> usize {
         let word_len = text[j..]
             .find(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '&' | '\'' | '’')))
             .unwrap_or(text.len() - j);
-        let word = cut_glued_field(&text[j..j + word_len]);
-        let upper = word.starts_with(|c: char| c.is_uppercase());
+        let whole = &text[j..j + word_len];
+        // Two fields glued by an export ("OperationsLocation: Leeds") end the title; a brand
+        // name ("TurboVote") does not.
+        let word = if text[j + word_len..].starts_with(':') {
+            cut_glued_field(whole)
+        } else {
+            whole
+        };
+        // Capitalised, or a number ("CO 80221"): a word of a capitalised title.
+        let upper = !word.starts_with(|c: char| c.is_lowercase());
         let connector = matches!(
             word.to_ascii_lowercase().as_str(),
             "of" | "and" | "&" | "the"
@@ -873,7 +1107,7 @@ fn right_end(text: &str, at: usize, end: usize) -> usize {
         // Right after the level word only "of" or a separator leads on ("Director of X",
         // "Director, X"); "Operations Manager Learning Disabilities" ends at "Manager".
         let first = i == stop_after_level;
-        if first && !joined && !word.eq_ignore_ascii_case("of") {
+        if first && !joined && !word.eq_ignore_ascii_case("of") && (manager || !upper) {
             break;
         }
         // "Head of the Integrated Team": "the" only right after "of", before a capital.
@@ -883,7 +1117,7 @@ fn right_end(text: &str, at: usize, end: usize) -> usize {
                 .trim_start()
                 .starts_with(|c: char| c.is_uppercase());
         if word.is_empty()
-            || has_word(TITLE_ENDS, word) && !of_the
+            || has_word(TITLE_ENDS, word) && !of_the && (!upper || has_word(CAPITAL_ENDS, word))
             || joined && !upper
             || capitalised && !upper && !connector
         {
@@ -975,6 +1209,11 @@ impl<'a> Words<'a> {
 
     fn is_empty(self) -> bool {
         self.text.is_empty()
+    }
+
+    /// True when every word is in `table`.
+    fn words_are(self, table: &[&str]) -> bool {
+        self.iter().all(|w| has_word(table, w))
     }
 
     /// Without one trailing article or possessive ("seeking a" -> "seeking").

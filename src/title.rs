@@ -24,6 +24,9 @@
 
 use crate::level::Level;
 use regex::Regex;
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 /// What a title says about its level.
@@ -395,6 +398,33 @@ pub fn parse(title: &str) -> ParsedTitle {
         };
     }
     none("names no head, director or vice president")
+}
+
+/// [`parse`], remembered per thread: postings and exports repeat a few thousand titles, and
+/// parsing one runs a dozen regular expressions. The cache is bounded (cleared when full).
+///
+/// ```
+/// use joblevel::{Level, title};
+/// let a = title::parse_cached("Director of Operations");
+/// assert_eq!(a.level, Some(Level::Director));
+/// assert_eq!(*a, title::parse("Director of Operations"));
+/// ```
+pub fn parse_cached(title: &str) -> Rc<ParsedTitle> {
+    const LIMIT: usize = 20_000;
+    thread_local! {
+        static CACHE: RefCell<FxHashMap<Box<str>, Rc<ParsedTitle>>> = RefCell::default();
+    }
+    CACHE.with_borrow_mut(|cache| {
+        if let Some(parsed) = cache.get(title) {
+            return Rc::clone(parsed);
+        }
+        if cache.len() >= LIMIT {
+            cache.clear();
+        }
+        let parsed = Rc::new(parse(title));
+        cache.insert(title.into(), Rc::clone(&parsed));
+        parsed
+    })
 }
 
 fn function_of(t: &str) -> Option<String> {

@@ -234,6 +234,7 @@ fn a_csv_batch_comes_back_byte_for_byte_as_joblevel_batch_writes_it() {
         (&postings, "", vec![]),
         (&odd, "", vec![]),
         (&export, "?delimiter=%3B", vec!["--delimiter", ";"]),
+        (&postings, "?basis=described", vec!["--basis", "described"]),
     ] {
         let (status, body) = post(&server.url(&format!("/api/batch{query}")), "text/csv", csv);
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));

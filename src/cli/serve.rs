@@ -12,11 +12,12 @@ use std::net::SocketAddr;
 /// offline.
 ///
 /// API (JSON in and out, the shapes `--format json` prints; errors are {"error", "code"}):
-///   POST /api/classify  {"text": "...", "title": "...", "top": 5}   (title, top optional)
+///   POST /api/classify  {"text": "...", "title": "...", "top": 5, "basis": "named"}
+///                       (title, top and basis optional; basis as --basis)
 ///   POST /api/fit       {"text": "...", "title": "..."}
 ///   POST /api/title     {"title": "..."}
 ///   POST /api/batch     a text/csv body; answers the scored CSV (as `joblevel batch`),
-///                       query: ?text_column=..&title_column=..&delimiter=..
+///                       query: ?text_column=..&title_column=..&delimiter=..&basis=..
 ///   GET  /api/health    GET /api/version
 ///
 /// Statuses: 400 bad JSON or field, 401 missing or wrong token, 413 over a limit (a posting's

@@ -25,7 +25,8 @@ pub struct ClassifyRequest {
     text: String,
     title: Option<String>,
     top: Option<usize>,
-    basis: Option<BasisChoice>,
+    /// Which answer `level` gives, as `classify --basis`: `named` (default) or `described`.
+    basis: Option<Basis>,
 }
 
 #[derive(serde::Deserialize)]
@@ -147,15 +148,6 @@ fn add_spans(state: &State, evidence: Option<&mut Value>, text: &str, masked: Op
     }
 }
 
-/// Which answer `level` prefers, as `classify --basis`.
-#[derive(serde::Deserialize, Clone, Copy, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum BasisChoice {
-    #[default]
-    Named,
-    Described,
-}
-
 /// `POST /api/classify {text, title?, top?, basis?}`: what `classify --format json` prints.
 pub async fn classify(
     extract::State(state): extract::State<Arc<State>>,
@@ -165,10 +157,7 @@ pub async fn classify(
     let top = check_top(req.top)?;
     let len = req.text.len();
     score(&state, len, move |state| {
-        let basis = match req.basis.unwrap_or_default() {
-            BasisChoice::Named => Basis::Named,
-            BasisChoice::Described => Basis::Described,
-        };
+        let basis = req.basis.unwrap_or(Basis::Named);
         let mut answer = state
             .classifier
             .answer_by(&req.text, req.title.as_deref(), basis)?;

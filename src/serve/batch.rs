@@ -33,6 +33,8 @@ pub struct BatchParams {
     title_column: Option<String>,
     /// One character, or `tab`.
     delimiter: Option<String>,
+    /// As `batch --basis`: `named` (default) or `described`.
+    basis: Option<joblevel::Basis>,
 }
 
 /// `POST /api/batch?text_column=..&title_column=..&delimiter=..` with a `text/csv` body.
@@ -61,6 +63,7 @@ pub async fn batch(
         text_columns: params.text_column,
         title_column: params.title_column,
         delimiter: delimiter(params.delimiter.as_deref())?,
+        basis: params.basis.unwrap_or(joblevel::Basis::Named),
         ..Options::default()
     };
     // One batch at a time: a second waits here, holding only its connection.

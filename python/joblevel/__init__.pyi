@@ -1,0 +1,121 @@
+"""Type stubs of the joblevel package (the compiled `joblevel._joblevel` and its helpers)."""
+
+from typing import Any, Iterable, Literal, Optional, TypedDict
+
+import pandas
+
+LevelName = Literal["head", "director", "vp"]
+Basis = Literal["named", "described"]
+
+class ByLevel(TypedDict):
+    head: float
+    director: float
+    vp: float
+
+class Evidence(TypedDict):
+    level: LevelName
+    term: str
+    count: int
+    weight: float
+
+class Described(TypedDict):
+    """The level the text describes, its own title masked out."""
+
+    level: LevelName
+    confidence: float
+    probabilities: ByLevel
+    scores: ByLevel
+    evidence: list[Evidence]
+
+class Named(TypedDict):
+    """The level the posting names for itself, and where (byte offsets in the text)."""
+
+    level: LevelName
+    title: str
+    start: int
+    end: int
+    reason: str
+
+class Answer(TypedDict):
+    """What `joblevel classify --format json` prints."""
+
+    level: LevelName
+    basis: Literal["named", "described"]
+    named: Optional[Named]
+    described: Described
+    note: Optional[str]
+    unnamed: Optional[str]
+
+class RowError(TypedDict):
+    """A row of `classify_many` that could not be scored."""
+
+    error: str
+
+class ParsedTitle(TypedDict):
+    level: Optional[LevelName]
+    function: Optional[str]
+    reason: str
+
+class FitAnswer(TypedDict):
+    title: ParsedTitle
+    description: Described
+    verdict: Literal["fits", "over-titled", "under-titled", "title-not-a-level", "uncertain"]
+    min_confidence: float
+
+MODELS: list[str]
+"""The built-in model names: `default`, `articles`."""
+MAX_TEXT_BYTES: int
+"""Longest text scored by `classify_many` / `classify_columns`, in UTF-8 bytes (as `joblevel batch`)."""
+COLUMNS: list[tuple[str, Literal["str", "float"]]]
+"""The columns of `classify_columns`, in order, with the Python type of their values."""
+
+class Classifier:
+    """Scores job descriptions as head, director or vp level.
+
+    `model`: "default", "articles" or the path of a file from `joblevel train -o`;
+    `top`: evidence terms kept per level. Thread-safe; scoring releases the GIL.
+    """
+
+    def __init__(self, model: str = "default", top: int = 5) -> None: ...
+    @property
+    def model(self) -> str: ...
+    def classify(
+        self, text: str, title: Optional[str] = None, basis: Basis = "named"
+    ) -> Answer: ...
+    def classify_many(
+        self,
+        texts: Iterable[Any],
+        titles: Optional[Iterable[Any]] = None,
+        threads: Optional[int] = None,
+        basis: Basis = "named",
+    ) -> list[Answer | RowError]: ...
+    def classify_columns(
+        self,
+        texts: Iterable[Any],
+        titles: Optional[Iterable[Any]] = None,
+        threads: Optional[int] = None,
+        basis: Basis = "named",
+    ) -> dict[str, list[Any]]: ...
+    def fit(self, title: str, text: str, min_confidence: float = 0.5) -> FitAnswer: ...
+
+def title(title: str) -> ParsedTitle:
+    """The level a job title names, its function and why (`joblevel title --format json`)."""
+
+def cached_classifier(model: str = "default") -> Classifier:
+    """The classifier for `model`, built once per process and shared."""
+
+def classify(
+    text: str, title: Optional[str] = None, *, model: str = "default", basis: Basis = "named"
+) -> Answer: ...
+def fit(
+    title: str, text: str, *, model: str = "default", min_confidence: float = 0.5
+) -> FitAnswer: ...
+def score_frame(
+    df: pandas.DataFrame,
+    text: str = "description",
+    title: Optional[str] = None,
+    *,
+    model: str = "default",
+    threads: Optional[int] = None,
+) -> pandas.DataFrame:
+    """`df` with the result columns (`COLUMNS`) appended; errors per row in `error`."""

@@ -1,0 +1,378 @@
+//! `joblevel._joblevel`: the Python bindings, re-exported by the `joblevel` package
+//! (`python/joblevel/__init__.py`, typed in `__init__.pyi`).
+//!
+//! A thin layer: it turns Python values into texts, hands them to the library with the GIL
+//! released, and turns the library's answers back into Python values. Single answers go through
+//! the same JSON the CLI prints (`serde_json` here, `json.loads` there), so a dict from Python
+//! and a line from `joblevel classify --format json` are the same thing.
+
+use joblevel::answer::Described;
+use joblevel::batch::MAX_TEXT_BYTES;
+use joblevel::error::InputError;
+use joblevel::{Answer, Basis, Level, Model, builtin, fit};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyFloat, PyList, PyString};
+use rayon::prelude::*;
+use std::path::Path;
+
+/// The columns of [`Classifier::classify_columns`], in order, with the Python type of their
+/// values (`None` in every column but `error` for a row that could not be scored).
+const COLUMNS: [(&str, &str); 10] = [
+    ("level", "str"),
+    ("basis", "str"),
+    ("named_level", "str"),
+    ("named_title", "str"),
+    ("described_level", "str"),
+    ("confidence", "float"),
+    ("score_head", "float"),
+    ("score_director", "float"),
+    ("score_vp", "float"),
+    ("error", "str"),
+];
+
+/// One input row: the text and its title, or why it cannot be scored.
+type Input = Result<(String, Option<String>), String>;
+
+/// Scores job descriptions as head, director or vp level.
+///
+/// `Classifier(model="default", top=5)`: `model` is `"default"` (built in: the source articles,
+/// the cue rules and weights learned from labelled postings), `"articles"` (built in: the
+/// articles and cues only) or the path of a model file written by `joblevel train -o`; `top` is
+/// the number of evidence terms kept per level. Safe to share between threads; every scoring
+/// method releases the GIL while it works.
+#[pyclass(frozen, module = "joblevel")]
+struct Classifier {
+    inner: joblevel::Classifier,
+    model: String,
+}
+
+#[pymethods]
+impl Classifier {
+    #[new]
+    #[pyo3(signature = (model = "default", top = 5))]
+    fn new(py: Python<'_>, model: &str, top: usize) -> PyResult<Classifier> {
+        let loaded = py.detach(|| load_model(model))?;
+        Ok(Classifier {
+            inner: joblevel::Classifier::new(loaded).with_top(top),
+            model: model.to_string(),
+        })
+    }
+
+    /// The model this classifier was built with, as given.
+    #[getter]
+    fn model(&self) -> &str {
+        &self.model
+    }
+
+    fn __repr__(&self) -> String {
+        format!("joblevel.Classifier(model={:?})", self.model)
+    }
+
+    /// Both answers to one posting (plain text or HTML): the dict `joblevel classify --format
+    /// json` prints. `level` is the level the posting names for itself (`named`: its title,
+    /// read from the text, or `title` when given, which wins) when it names one, else the
+    /// level its responsibilities describe (`described`, scored with the named title masked
+    /// out); `basis` says which. `basis="described"` answers with the described level, as
+    /// `--basis described` does. Raises `ValueError` when the text cannot be scored (empty,
+    /// only punctuation, over `MAX_TEXT_BYTES`).
+    #[pyo3(signature = (text, title = None, basis = "named"))]
+    fn classify(
+        &self,
+        py: Python<'_>,
+        text: &str,
+        title: Option<&str>,
+        basis: &str,
+    ) -> PyResult<Py<PyAny>> {
+        let basis = parse_basis(basis)?;
+        let input = Ok((text.to_string(), title.map(str::to_string)));
+        let json = py
+            .detach(|| score(&self.inner, &input, basis).map(|a| to_json(&a)))
+            .map_err(PyValueError::new_err)?;
+        json_loads(py, &json)
+    }
+
+    /// Classifies many postings in parallel (rayon, GIL released): one dict per text, in
+    /// order. A scored row is the dict `classify()` returns; a row that cannot be scored is
+    /// `{"error": reason}` and the others are still scored. `texts` and `titles` are iterables
+    /// of the same length (lists, pandas Series); a missing text (None, NaN) is a row error, a
+    /// missing title means the title is read from the text. `threads`: worker threads (None:
+    /// one per core). `basis` as in `classify`.
+    #[pyo3(signature = (texts, titles = None, threads = None, basis = "named"))]
+    fn classify_many(
+        &self,
+        py: Python<'_>,
+        texts: &Bound<'_, PyAny>,
+        titles: Option<&Bound<'_, PyAny>>,
+        threads: Option<usize>,
+        basis: &str,
+    ) -> PyResult<Py<PyAny>> {
+        let basis = parse_basis(basis)?;
+        let inputs = inputs(texts, titles)?;
+        // One JSON array, parsed by one `json.loads`: the rows are serialised in parallel with
+        // the GIL released, and Python builds the dicts in C.
+        let json = py.detach(|| {
+            in_pool(threads, || {
+                let rows: Vec<String> = inputs
+                    .par_iter()
+                    .map(|input| match score(&self.inner, input, basis) {
+                        Ok(answer) => to_json(&answer),
+                        Err(reason) => serde_json::json!({ "error": reason }).to_string(),
+                    })
+                    .collect();
+                format!("[{}]", rows.join(","))
+            })
+        })?;
+        json_loads(py, &json)
+    }
+
+    /// Like `classify_many`, as columns: a dict of equal-length lists named by `COLUMNS`, which
+    /// `pandas.DataFrame(...)` takes as it is. A row that cannot be scored has `None` in every
+    /// column but `error`, which is `None` for a scored row. `confidence` and the scores are
+    /// the described level's. Cheaper than `classify_many`: no per-row dicts.
+    #[pyo3(signature = (texts, titles = None, threads = None, basis = "named"))]
+    fn classify_columns(
+        &self,
+        py: Python<'_>,
+        texts: &Bound<'_, PyAny>,
+        titles: Option<&Bound<'_, PyAny>>,
+        threads: Option<usize>,
+        basis: &str,
+    ) -> PyResult<Py<PyAny>> {
+        let basis = parse_basis(basis)?;
+        let inputs = inputs(texts, titles)?;
+        let results: Vec<Result<Answer, String>> = py.detach(|| {
+            in_pool(threads, || {
+                inputs
+                    .par_iter()
+                    .map(|input| score(&self.inner, input, basis))
+                    .collect()
+            })
+        })?;
+        columns(py, &results)
+    }
+
+    /// Does `title` fit the level `text` describes? The dict `joblevel fit --format json`
+    /// prints: the parsed title, the description's classification (title masked out), the
+    /// verdict (`fits`, `over-titled`, `under-titled`, `title-not-a-level`, `uncertain`) and
+    /// `min_confidence`, the probability under which the described level is `uncertain`.
+    #[pyo3(signature = (title, text, min_confidence = fit::DEFAULT_MIN_CONFIDENCE))]
+    fn fit(
+        &self,
+        py: Python<'_>,
+        title: &str,
+        text: &str,
+        min_confidence: f64,
+    ) -> PyResult<Py<PyAny>> {
+        if !(0.0..=1.0).contains(&min_confidence) {
+            return Err(PyValueError::new_err(format!(
+                "min_confidence {min_confidence} is not a probability: give a number from 0 to 1"
+            )));
+        }
+        let json = py
+            .detach(|| {
+                fit::assess(&self.inner, title, text, min_confidence).map(|f| {
+                    serde_json::json!({
+                        "title": f.title,
+                        "description": Described(&f.prediction),
+                        "verdict": f.verdict,
+                        "min_confidence": min_confidence,
+                    })
+                    .to_string()
+                })
+            })
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        json_loads(py, &json)
+    }
+}
+
+/// The level a job title names (head, director, vp, or None), its function and the reason: the
+/// dict `joblevel title --format json` prints. A blank title raises `ValueError`.
+#[pyfunction]
+fn title(py: Python<'_>, title: &str) -> PyResult<Py<PyAny>> {
+    if title.trim().is_empty() {
+        return Err(PyValueError::new_err("the title is empty"));
+    }
+    let json = serde_json::to_string(&joblevel::title::parse(title))
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    json_loads(py, &json)
+}
+
+#[pymodule]
+fn _joblevel(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Classifier>()?;
+    m.add_function(wrap_pyfunction!(title, m)?)?;
+    m.add("MODELS", builtin::NAMES.to_vec())?;
+    m.add("MAX_TEXT_BYTES", MAX_TEXT_BYTES)?;
+    m.add("COLUMNS", COLUMNS.to_vec())?;
+    Ok(())
+}
+
+/// `default`, `articles`, or a model file written by `joblevel train -o`.
+fn load_model(spec: &str) -> PyResult<Model> {
+    match builtin::model(spec) {
+        Some(model) => Ok(model),
+        None => Model::load(Path::new(spec)).map_err(|e| PyValueError::new_err(e.to_string())),
+    }
+}
+
+/// `"named"` or `"described"`.
+fn parse_basis(basis: &str) -> PyResult<Basis> {
+    match basis {
+        "named" => Ok(Basis::Named),
+        "described" => Ok(Basis::Described),
+        _ => Err(PyValueError::new_err(format!(
+            "basis {basis:?}: expected \"named\" or \"described\""
+        ))),
+    }
+}
+
+/// Answers one row; a row that cannot be scored gets the reason `joblevel batch` writes.
+fn score(classifier: &joblevel::Classifier, input: &Input, basis: Basis) -> Result<Answer, String> {
+    let (text, title) = input.as_ref().map_err(Clone::clone)?;
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(InputError::TooLong {
+            len: text.len(),
+            limit: MAX_TEXT_BYTES,
+        }
+        .to_string());
+    }
+    classifier
+        .answer_by(text, title.as_deref(), basis)
+        .map_err(|e| match e {
+            InputError::Blank | InputError::Empty => "text is empty".to_string(),
+            e => e.to_string(),
+        })
+}
+
+/// The JSON `joblevel classify --format json` prints: the library's serde form of [`Answer`].
+fn to_json(answer: &Answer) -> String {
+    // Through a `Value`, as the CLI prints it: that widens the f32 evidence weights to f64
+    // (0.06791822612285614), where `to_string` would write the f32's shortest form
+    // (0.067918226) and the two dicts would differ. An answer holds strings and finite
+    // numbers only: serialising it cannot fail.
+    serde_json::to_value(answer)
+        .map(|v| v.to_string())
+        .unwrap_or_default()
+}
+
+/// The columnar result: one list per column of [`COLUMNS`], one entry per row;
+/// `pandas.DataFrame` takes it as it is.
+fn columns(py: Python<'_>, results: &[Result<Answer, String>]) -> PyResult<Py<PyAny>> {
+    let out = pyo3::types::PyDict::new(py);
+    out.set_item("level", column(py, results, |a| Some(a.level.as_str()))?)?;
+    out.set_item("basis", column(py, results, |a| Some(a.basis.as_str()))?)?;
+    let named_level = column(py, results, |a| a.named.as_ref().map(|n| n.level.as_str()))?;
+    out.set_item("named_level", named_level)?;
+    let named_title = column(py, results, |a| a.named.as_ref().map(|n| n.title.as_str()))?;
+    out.set_item("named_title", named_title)?;
+    let described_level = column(py, results, |a| Some(a.described.level.as_str()))?;
+    out.set_item("described_level", described_level)?;
+    let confidence = column(py, results, |a| Some(a.described.confidence))?;
+    out.set_item("confidence", confidence)?;
+    for l in Level::ALL {
+        let scores = column(py, results, |a| {
+            Some(f64::from(a.described.scores[l.index()]))
+        })?;
+        out.set_item(format!("score_{l}"), scores)?;
+    }
+    let errors = results.iter().map(|r| r.as_ref().err().map(String::as_str));
+    out.set_item("error", PyList::new(py, errors)?)?;
+    debug_assert_eq!(out.len(), COLUMNS.len());
+    Ok(out.into_any().unbind())
+}
+
+/// One column: `value` of each scored row, `None` for a row that failed.
+fn column<'py, T: IntoPyObject<'py> + 'py>(
+    py: Python<'py>,
+    results: &'py [Result<Answer, String>],
+    value: impl Fn(&'py Answer) -> Option<T>,
+) -> PyResult<Bound<'py, PyList>> {
+    PyList::new(py, results.iter().map(|r| r.as_ref().ok().and_then(&value)))
+}
+
+/// Reads the rows: `texts` and `titles` are iterables (lists, tuples, pandas Series) of the
+/// same length. A value that is not text becomes that row's error, never an exception for the
+/// whole call; a missing title (None, NaN) means no title.
+fn inputs(texts: &Bound<'_, PyAny>, titles: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Input>> {
+    let strings =
+        |what: &str, values: &Bound<'_, PyAny>| -> PyResult<Vec<Result<Option<String>, String>>> {
+            if values.is_instance_of::<PyString>() {
+                return Err(PyTypeError::new_err(format!(
+                    "{what} must be an iterable of str (a list, a pandas Series...), not one str"
+                )));
+            }
+            values
+                .try_iter()?
+                .map(|item| Ok(string(what, &item?)))
+                .collect()
+        };
+    let texts = strings("texts", texts)?;
+    let titles = match titles.filter(|t| !t.is_none()) {
+        Some(titles) => strings("titles", titles)?,
+        None => vec![Ok(None); texts.len()],
+    };
+    if titles.len() != texts.len() {
+        return Err(PyValueError::new_err(format!(
+            "{} texts but {} titles: give one title per text (None where there is none)",
+            texts.len(),
+            titles.len()
+        )));
+    }
+    Ok(texts
+        .into_iter()
+        .zip(titles)
+        .map(|(text, title)| match (text?, title?) {
+            (None, _) => Err("text is missing (None or NaN)".to_string()),
+            (Some(text), title) => Ok((text, title)),
+        })
+        .collect())
+}
+
+/// A str as a Rust string, `None` for a missing value (None, NaN, pandas.NA), or why not.
+fn string(what: &str, value: &Bound<'_, PyAny>) -> Result<Option<String>, String> {
+    let what = what.trim_end_matches('s');
+    if value.is_none() {
+        return Ok(None);
+    }
+    if let Ok(s) = value.cast::<PyString>() {
+        return s
+            .to_cow()
+            .map(|s| Some(s.into_owned()))
+            .map_err(|_| format!("{what} is not valid UTF-8 (it holds a lone surrogate)"));
+    }
+    if value.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan()) {
+        return Ok(None);
+    }
+    let type_name = value
+        .get_type()
+        .name()
+        .map_or_else(|_| "?".to_string(), |n| n.to_string());
+    if type_name == "NAType" {
+        return Ok(None);
+    }
+    Err(format!("{what} is {type_name}, not str"))
+}
+
+/// Runs `work` on the global rayon pool, or on a pool of `threads` threads.
+fn in_pool<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + Send) -> PyResult<T> {
+    match threads {
+        None => Ok(work()),
+        Some(0) => Err(PyValueError::new_err(
+            "threads must be at least 1 (or None for one per core)",
+        )),
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map(|pool| pool.install(work))
+            .map_err(|e| PyValueError::new_err(format!("cannot start {n} threads: {e}"))),
+    }
+}
+
+fn json_loads(py: Python<'_>, json: &str) -> PyResult<Py<PyAny>> {
+    Ok(py
+        .import("json")?
+        .getattr("loads")?
+        .call1((json,))?
+        .unbind())
+}
