@@ -259,15 +259,17 @@ pub fn run(args: Args) -> Result<i32, Error> {
         }
         Format::Text => {
             println!("scored: {}", scored_name(scored));
-            if let Some(n) = named {
-                println!(
+            match named {
+                Some(n) if n.answered > 0 => println!(
                     "named level: answers on {} of {} postings ({:.1}%), right on {} of them ({:.1}%)",
                     n.answered,
                     n.rows,
                     100.0 * n.coverage(),
                     n.right,
                     100.0 * n.precision()
-                );
+                ),
+                Some(n) => println!("named level: answers on none of {} postings", n.rows),
+                None => {}
             }
             print!("{}", render(&metrics, &setup, args.mask_title, &skipped));
             if let Some(column) = group {
