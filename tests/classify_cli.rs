@@ -154,3 +154,49 @@ fn help_documents_exit_codes() {
         .stdout(contains("Exit codes"))
         .stdout(contains("7  batch"));
 }
+
+/// Runs `args` with stdin piped and its stdout pipe closed before any input arrives, so the
+/// first write of the result meets a reader that has gone (as with `| head`).
+fn run_into_a_closed_pipe(args: &[&str], input: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_joblevel"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().unwrap();
+    // The command may end before it has read everything; that is not the point here.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_reader_that_closes_the_pipe_early_ends_the_command_quietly() {
+    let posting = std::fs::read(example("vp-operations.txt")).unwrap();
+    for args in [
+        &["classify", "-"][..],
+        &["classify", "--format", "json", "-"],
+        &["fit", "--title", "VP of Operations", "-"],
+    ] {
+        let out = run_into_a_closed_pipe(args, &posting);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(
+            out.status.code().is_some_and(|c| c < 100),
+            "{args:?}: {:?} {stderr}",
+            out.status
+        );
+    }
+    let out = run_into_a_closed_pipe(&["title", "-"], b"Director of Operations\nVP, Ops\n");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

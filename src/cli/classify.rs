@@ -55,8 +55,8 @@ pub fn run(args: Args) -> Result<i32, Error> {
         args.basis.into(),
     )?;
     match args.scoring.format {
-        Format::Json => println!("{}", json(&answer)),
-        Format::Text => print!("{}", render(&answer)),
+        Format::Json => stdoutln!("{}", json(&answer)),
+        Format::Text => stdout!("{}", render(&answer)),
     }
     Ok(0)
 }

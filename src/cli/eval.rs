@@ -255,12 +255,12 @@ pub fn run(args: Args) -> Result<i32, Error> {
                 "groups": groups,
                 "skipped": skipped,
             });
-            println!("{out}");
+            stdoutln!("{out}");
         }
         Format::Text => {
-            println!("scored: {}", scored_name(scored));
+            stdoutln!("scored: {}", scored_name(scored));
             match named {
-                Some(n) if n.answered > 0 => println!(
+                Some(n) if n.answered > 0 => stdoutln!(
                     "named level: answers on {} of {} postings ({:.1}%), right on {} of them ({:.1}%)",
                     n.answered,
                     n.rows,
@@ -268,12 +268,12 @@ pub fn run(args: Args) -> Result<i32, Error> {
                     n.right,
                     100.0 * n.precision()
                 ),
-                Some(n) => println!("named level: answers on none of {} postings", n.rows),
+                Some(n) => stdoutln!("named level: answers on none of {} postings", n.rows),
                 None => {}
             }
-            print!("{}", render(&metrics, &setup, args.mask_title, &skipped));
+            stdout!("{}", render(&metrics, &setup, args.mask_title, &skipped));
             if let Some(column) = group {
-                print!("{}", render_groups(column, &groups));
+                stdout!("{}", render_groups(column, &groups));
             }
         }
     }

@@ -47,7 +47,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
     let classifier = args.scoring.classifier()?;
     let fit = fit::assess(&classifier, &args.title, &description, args.min_confidence)?;
     match args.scoring.format {
-        Format::Json => println!(
+        Format::Json => stdoutln!(
             "{}",
             serde_json::json!({
                 "title": fit.title,
@@ -56,7 +56,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
                 "min_confidence": args.min_confidence,
             })
         ),
-        Format::Text => print!("{}", render(&fit, args.min_confidence)),
+        Format::Text => stdout!("{}", render(&fit, args.min_confidence)),
     }
     Ok(match fit.verdict {
         Verdict::Fits => exit::OK,

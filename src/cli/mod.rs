@@ -1,6 +1,21 @@
 //! One file per subcommand, each with its usage text at the top. Shared helpers live here:
 //! reading `FILE|-`, choosing a model, the output format.
 
+/// `print!` that ends the command quietly when stdout is a pipe its reader closed (`| head`):
+/// the reader has what it wanted, and `print!` would panic. Other write errors are errors.
+macro_rules! stdout {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(format_args!($($arg)*))?
+    };
+}
+
+/// `println!` with the same broken-pipe rule as [`stdout!`].
+macro_rules! stdoutln {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(format_args!("{}\n", format_args!($($arg)*)))?
+    };
+}
+
 pub mod batch;
 pub mod classify;
 pub mod completions;
@@ -14,6 +29,19 @@ pub mod train;
 use joblevel::{Classifier, Error, Model, builtin};
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
+
+/// Writes to stdout for [`stdout!`] and [`stdoutln!`].
+pub fn write_stdout(args: std::fmt::Arguments<'_>) -> Result<(), Error> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_fmt(args).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Io {
+            path: "-".into(),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
+}
 
 /// Output format of the single-document commands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -35,7 +35,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<i32, Error> {
     if args.title != "-" {
-        print!("{}", render(&args.title, args.format, false)?);
+        stdout!("{}", render(&args.title, args.format, false)?);
         return Ok(0);
     }
     let input = super::read_bounded(Path::new("-"), super::MAX_DOCUMENT_BYTES, true)?;
@@ -44,7 +44,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
     for line in input.lines().filter(|l| !l.trim().is_empty()) {
         out += &render(line, args.format, true)?;
     }
-    print!("{out}");
+    stdout!("{out}");
     Ok(0)
 }
 

@@ -100,7 +100,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
     })?;
     let json = model.to_json();
     if args.output.as_os_str() == "-" {
-        print!("{json}");
+        stdout!("{json}");
     } else {
         // Never over the labelled file, and the old model stays until the new one is whole.
         let mut out = super::output::Output::create(Some(&args.output), &inputs)?;
