@@ -32,6 +32,8 @@ pub enum Error {
     Model { path: PathBuf, reason: String },
     #[error("{0}")]
     Csv(String),
+    #[error("labelled postings {path}: {reason}")]
+    Labelled { path: PathBuf, reason: String },
     #[error("training data {path}, line {line}: {reason}")]
     Training {
         path: String,
@@ -66,7 +68,7 @@ impl Error {
         match self {
             Error::Input(_) | Error::Csv(_) => exit::INPUT,
             Error::Io { .. } => exit::IO,
-            Error::Model { .. } | Error::Training { .. } => exit::MODEL,
+            Error::Model { .. } | Error::Training { .. } | Error::Labelled { .. } => exit::MODEL,
         }
     }
 }
