@@ -17,6 +17,17 @@ pub const LEVEL_STEMS: [&str; 8] = [
     "avp", "director", "evp", "head", "presid", "svp", "vice", "vp",
 ];
 
+/// Stems that name the function every level of this tool shares (operations). Not learned
+/// either: the corpora label "Operations Manager" postings head, so "operations" would learn to
+/// mean head, where the articles use it for all three levels.
+pub const SHARED_FUNCTION_STEMS: [&str; 2] = ["oper", "ops"];
+
+/// True for a stem that is never a learned feature: it names a level ([`LEVEL_STEMS`]) or
+/// the shared function ([`SHARED_FUNCTION_STEMS`]).
+pub fn is_unlearned_stem(stem: &str) -> bool {
+    LEVEL_STEMS.contains(&stem) || SHARED_FUNCTION_STEMS.contains(&stem)
+}
+
 /// True for a stem that names a level; see [`LEVEL_STEMS`].
 pub fn is_level_stem(stem: &str) -> bool {
     LEVEL_STEMS.contains(&stem)

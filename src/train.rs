@@ -19,7 +19,7 @@
 //!   [`crate::features::LEVEL_STEMS`].
 
 use crate::error::Error;
-use crate::features::{FeatureKey, is_level_stem};
+use crate::features::{FeatureKey, is_unlearned_stem};
 use crate::level::Level;
 use crate::model::{Cue, Model, Provenance, Value};
 use crate::text::{self, Term};
@@ -149,7 +149,7 @@ fn terms(text: &str, bigrams: bool) -> Vec<FeatureKey> {
         .into_iter()
         .map(|t| match t {
             // Single letters ("P" of P&L, "G" of G Suite) are fragments, not words.
-            Term::Stem(s) if s.chars().nth(1).is_some() && !is_level_stem(&s) => Some(s),
+            Term::Stem(s) if s.chars().nth(1).is_some() && !is_unlearned_stem(&s) => Some(s),
             _ => None,
         })
         .collect();
