@@ -2,32 +2,66 @@
 //!
 //! Streaming and bounded: records are read in chunks of [`Options::chunk_rows`], a chunk is
 //! scored in parallel with rayon while the previous chunk is written and the next one read,
-//! and chunks are written in input order. Memory is a few chunks, whatever the file size.
+//! and chunks are written in input order. Memory is a few chunks, whatever the file size: a
+//! record is cut at [`MAX_RECORD_BYTES`] as it is read ([`guard`]).
 //!
 //! Nothing is lost: every input record gives exactly one output row. A record that cannot be
-//! scored (field count differs from the header, text not UTF-8, empty text, text over
-//! [`MAX_TEXT_BYTES`]) keeps its input fields, gets empty result fields and a reason in
-//! `error`, and the run goes on, unless [`Options::strict`] asks to stop at the first one.
+//! scored (field count differs from the header, text not UTF-8 or binary, empty text, text
+//! over [`MAX_TEXT_BYTES`], record over [`MAX_RECORD_BYTES`]) keeps its input fields, gets
+//! empty result fields and a reason in `error`, and the run goes on, unless
+//! [`Options::strict`] asks to stop at the first one. What makes the rest of the file
+//! unreadable (a binary or over-long header, a quote never closed) stops the run.
+//!
+//! ```
+//! use joblevel::{batch, builtin, Classifier};
+//! let classifier = Classifier::new(builtin::model("default").unwrap());
+//! let input = "id,description\n1,Supervise the day-to-day shift team on the floor.\n";
+//! // The header is read and checked first: a missing column fails before any output exists.
+//! let batch = batch::Batch::open(input.as_bytes(), &batch::Options::default()).unwrap();
+//! let mut out = Vec::new();
+//! let summary = batch.run(&classifier, &mut out, |_, _| {}).unwrap();
+//! assert_eq!((summary.rows, summary.failed), (1, 0));
+//! assert!(String::from_utf8(out).unwrap().starts_with("id,description,level,"));
+//! ```
 
-use crate::classify::{Classifier, Prediction};
+pub mod guard;
+mod jsonl;
+mod read;
+mod score;
+mod write;
+
+use crate::answer::Basis;
+use crate::classify::Classifier;
 use crate::columns;
-use crate::error::InputError;
-use crate::fit::{self, Verdict};
-use crate::level::Level;
+use crate::fit;
 use csv::ByteRecord;
+use guard::{Guard, GuardError, Source};
+use jsonl::JsonLines;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
-use std::borrow::Cow;
-use std::cell::RefCell;
+use read::{Records, read_chunk};
+use score::{Outcome, score};
 use std::io::{Read, Write};
+use write::{Results, Sink};
 
 /// Longest text (after joining the text columns) that is scored, in bytes: a posting is a few
 /// kilobytes; a megabyte is a document dump, not a job description.
 pub const MAX_TEXT_BYTES: usize = 1 << 20;
 
-/// Columns appended to every row, in this order.
-pub const RESULT_COLUMNS: [&str; 7] = [
+/// Longest record read, in bytes: a longer one is cut as it is read, skipped, and written as
+/// an error row, so that memory stays bounded whatever the input (a file with no line end,
+/// `/dev/zero`). A longer header stops the run.
+pub const MAX_RECORD_BYTES: usize = 16 << 20;
+
+/// Columns appended to every row, in this order: the answer (`level`, the named level when
+/// the posting names one, else the described level) and what it rests on (`basis`: named or
+/// described), the named level and the title words it was read from, then the described level
+/// (the text scored with the named title masked out) with its confidence, scores and evidence.
+pub const RESULT_COLUMNS: [&str; 11] = [
     "level",
+    "basis",
+    "named_level",
+    "named_title",
+    "described_level",
     "confidence",
     "score_head",
     "score_director",
@@ -38,6 +72,17 @@ pub const RESULT_COLUMNS: [&str; 7] = [
 
 /// Columns appended after [`RESULT_COLUMNS`] when the input has a title column.
 pub const FIT_COLUMNS: [&str; 2] = ["title_level", "fit"];
+
+/// Input encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputFormat {
+    /// CSV with a header line.
+    #[default]
+    Csv,
+    /// One JSON object per line; the keys of the first are the columns. Output is flushed
+    /// after every chunk, so the command works as a line-in/line-out filter (`RDD.pipe`).
+    Jsonl,
+}
 
 /// Output encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +103,7 @@ pub struct Options {
     pub title_column: Option<String>,
     /// Field delimiter of the input (the output CSV uses `,`).
     pub delimiter: u8,
+    pub input_format: InputFormat,
     pub format: Format,
     /// Stop at the first record that cannot be scored.
     pub strict: bool,
@@ -70,6 +116,13 @@ pub struct Options {
     pub evidence_terms: usize,
     /// With a title column: below this confidence the fit verdict is `uncertain`.
     pub min_confidence: f64,
+    /// Longest record read ([`MAX_RECORD_BYTES`]; smaller in tests).
+    pub max_record_bytes: usize,
+    /// Which answer `level` gives: [`Basis::Named`] reads the level a posting names for
+    /// itself (a title column wins over the text); [`Basis::Described`] answers with the
+    /// described level of the text as it is (a title column still masked), as before the
+    /// named level.
+    pub basis: Basis,
 }
 
 impl Default for Options {
@@ -78,12 +131,15 @@ impl Default for Options {
             text_columns: None,
             title_column: None,
             delimiter: b',',
+            input_format: InputFormat::Csv,
             format: Format::Csv,
             strict: false,
             chunk_rows: 2048,
             chunk_bytes: 8 << 20,
             evidence_terms: 3,
             min_confidence: fit::DEFAULT_MIN_CONFIDENCE,
+            max_record_bytes: MAX_RECORD_BYTES,
+            basis: Basis::Named,
         }
     }
 }
@@ -98,6 +154,8 @@ pub struct Summary {
     /// that name, as `(name, written as)`: a labelled export's own `level` column is kept, and
     /// the prediction goes to `joblevel_level`.
     pub renamed: Vec<(String, String)>,
+    /// The input was UTF-16 (with a byte-order mark), written out as UTF-8.
+    pub utf16: bool,
 }
 
 /// Why a batch run stopped.
@@ -107,11 +165,22 @@ pub enum BatchError {
     Empty,
     #[error("{0}")]
     Columns(String),
+    #[error("not JSON lines: {0}")]
+    NotJsonLines(String),
+    /// The input cannot be read as CSV from here on (or at all).
+    #[error("{0}")]
+    Unreadable(GuardError),
     #[error("record {record} (line {line}): {reason}")]
     Strict {
         record: u64,
         line: u64,
         reason: String,
+    },
+    #[error("record {record} (line {line}): {source}")]
+    Malformed {
+        record: u64,
+        line: u64,
+        source: GuardError,
     },
     #[error("reading CSV: {0}")]
     Read(csv::Error),
@@ -119,18 +188,40 @@ pub enum BatchError {
     Write(std::io::Error),
 }
 
+impl BatchError {
+    /// A parser error: the guard's reason when it stopped the input, else the read error.
+    fn from_read(e: csv::Error, record: u64, line: u64) -> BatchError {
+        if let csv::ErrorKind::Io(io) = e.kind()
+            && let Some(g) = GuardError::from_io(io)
+        {
+            return match g {
+                GuardError::UnclosedQuote { .. } => BatchError::Malformed {
+                    record,
+                    line,
+                    source: g.clone(),
+                },
+                _ => BatchError::Unreadable(g.clone()),
+            };
+        }
+        BatchError::Read(e)
+    }
+
+    /// True when the input, not the machine, is at fault (exit code 3 rather than 4).
+    pub fn is_bad_input(&self) -> bool {
+        !matches!(self, BatchError::Read(e) if e.is_io_error())
+            && !matches!(self, BatchError::Write(_))
+    }
+}
+
 /// One input record as read, with its place in the file.
 struct Row {
     record: u64,
     line: u64,
     fields: ByteRecord,
-}
-
-/// What scoring one row gave.
-enum Outcome {
-    /// The prediction, and with a title column, the fit verdict.
-    Scored(Prediction, Option<(Option<Level>, Verdict)>),
-    Failed(String),
+    /// Cut at [`Options::max_record_bytes`]: `fields` hold only its start.
+    cut: bool,
+    /// Why the record could not be read (a JSON line that is not an object).
+    problem: Option<String>,
 }
 
 /// The resolved layout of the input.
@@ -144,81 +235,152 @@ struct Layout {
 }
 
 /// Position of `error` among the appended columns.
-const ERROR_FIELD: usize = 6;
+const ERROR_FIELD: usize = 10;
 
-/// Scores every record of `input` and writes `output`; `progress(rows, bytes_read)` is called
-/// after each chunk.
+/// A CSV input whose header has been read and checked: nothing is written before this
+/// succeeds, so a caller can create its output file only once the input is known usable.
+pub struct Batch<R: Read> {
+    reader: Records<R>,
+    layout: Layout,
+    options: Options,
+    utf16: bool,
+}
+
+impl<R: Read + Send> Batch<R> {
+    /// Reads the header of `input` and finds its text and title columns.
+    pub fn open(input: R, options: &Options) -> Result<Batch<R>, BatchError> {
+        let source = Source::new(input).map_err(|e| BatchError::Read(e.into()))?;
+        let utf16 = source.is_utf16();
+        let (reader, headers) = match options.input_format {
+            InputFormat::Csv => {
+                let guard = Guard::new(source, options.delimiter, options.max_record_bytes);
+                let mut reader = csv::ReaderBuilder::new()
+                    .buffer_capacity(1 << 18)
+                    .delimiter(options.delimiter)
+                    .flexible(true)
+                    .has_headers(false)
+                    .from_reader(guard);
+                let mut headers = ByteRecord::new();
+                match reader.read_byte_record(&mut headers) {
+                    Ok(true) => {}
+                    Ok(false) => return Err(BatchError::Empty),
+                    Err(e) => return Err(BatchError::from_read(e, 0, 1)),
+                }
+                (Records::Csv(reader), headers)
+            }
+            InputFormat::Jsonl => match JsonLines::open(source, options.max_record_bytes) {
+                Ok(Some((reader, headers))) => (Records::Jsonl(reader), headers),
+                Ok(None) => return Err(BatchError::Empty),
+                Err(reason) => return Err(BatchError::NotJsonLines(reason)),
+            },
+        };
+        let layout = resolve_layout(headers, options)?;
+        Ok(Batch {
+            reader,
+            layout,
+            options: options.clone(),
+            utf16,
+        })
+    }
+
+    /// Scores every record and writes `output`; `progress(rows, bytes_read)` is called after
+    /// each chunk.
+    pub fn run<W: Write + Send>(
+        self,
+        classifier: &Classifier,
+        output: W,
+        mut progress: impl FnMut(u64, u64) + Send,
+    ) -> Result<Summary, BatchError> {
+        let Batch {
+            mut reader,
+            layout,
+            options,
+            utf16,
+        } = self;
+        let options = &options;
+        let mut sink = Sink::new(output, &layout, options.format)?;
+        let mut summary = Summary {
+            renamed: RESULT_COLUMNS
+                .iter()
+                .chain(&FIT_COLUMNS)
+                .zip(&layout.results)
+                .filter(|(name, written)| *name != written)
+                .map(|(name, written)| (name.to_string(), written.clone()))
+                .collect(),
+            utf16,
+            ..Summary::default()
+        };
+
+        if let Records::Jsonl(_) = reader {
+            // A filter: each chunk is what the input had ready, and is written before more
+            // is waited for, so that a writer waiting for its answers is not kept waiting.
+            let mut rows = Vec::new();
+            loop {
+                rows = read_chunk(&mut reader, options, summary.rows, rows)?;
+                if rows.is_empty() {
+                    break;
+                }
+                let outcomes: Vec<Outcome> = rows
+                    .par_iter()
+                    .map(|row| score(classifier, &layout, row, options))
+                    .collect();
+                write_chunk(&mut sink, &layout, &rows, &outcomes, options, &mut summary)?;
+                sink.flush()?;
+                progress(summary.rows, reader.bytes());
+            }
+            sink.finish()?;
+            return Ok(summary);
+        }
+        let mut next = read_chunk(&mut reader, options, 0, Vec::new())?;
+        let mut scored: Option<(Vec<Row>, Vec<Outcome>)> = None;
+        loop {
+            let current = std::mem::take(&mut next);
+            if current.is_empty() && scored.is_none() {
+                break;
+            }
+            let last_record = current.last().map_or(summary.rows, |r| r.record);
+            // Write the previous chunk and read the next one while this one is scored; at most
+            // three chunks are held at any time.
+            let (io, outcomes) = rayon::join(
+                || -> Result<Vec<Row>, BatchError> {
+                    let mut spare = Vec::new();
+                    if let Some((rows, outcomes)) = scored.take() {
+                        write_chunk(&mut sink, &layout, &rows, &outcomes, options, &mut summary)?;
+                        progress(summary.rows, reader.bytes());
+                        spare = rows;
+                    }
+                    if current.is_empty() {
+                        Ok(Vec::new())
+                    } else {
+                        read_chunk(&mut reader, options, last_record, spare)
+                    }
+                },
+                || {
+                    current
+                        .par_iter()
+                        .map(|row| score(classifier, &layout, row, options))
+                        .collect::<Vec<_>>()
+                },
+            );
+            next = io?;
+            if !current.is_empty() {
+                scored = Some((current, outcomes));
+            }
+        }
+        sink.finish()?;
+        Ok(summary)
+    }
+}
+
+/// Scores every record of `input` and writes `output`: [`Batch::open`] then [`Batch::run`].
 pub fn run<R: Read + Send, W: Write + Send>(
     classifier: &Classifier,
     input: R,
     output: W,
     options: &Options,
-    mut progress: impl FnMut(u64, u64) + Send,
+    progress: impl FnMut(u64, u64) + Send,
 ) -> Result<Summary, BatchError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .buffer_capacity(1 << 18)
-        .delimiter(options.delimiter)
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(input);
-    let mut headers = ByteRecord::new();
-    if !reader
-        .read_byte_record(&mut headers)
-        .map_err(BatchError::Read)?
-    {
-        return Err(BatchError::Empty);
-    }
-    let layout = resolve_layout(headers, options)?;
-    let mut sink = Sink::new(output, &layout, options.format)?;
-    let mut summary = Summary {
-        renamed: RESULT_COLUMNS
-            .iter()
-            .chain(&FIT_COLUMNS)
-            .zip(&layout.results)
-            .filter(|(name, written)| *name != written)
-            .map(|(name, written)| (name.to_string(), written.clone()))
-            .collect(),
-        ..Summary::default()
-    };
-
-    let mut next = read_chunk(&mut reader, options, 0, Vec::new())?;
-    let mut scored: Option<(Vec<Row>, Vec<Outcome>)> = None;
-    loop {
-        let current = std::mem::take(&mut next);
-        if current.is_empty() && scored.is_none() {
-            break;
-        }
-        let last_record = current.last().map_or(summary.rows, |r| r.record);
-        // Write the previous chunk and read the next one while this one is scored; at most
-        // three chunks are held at any time.
-        let (io, outcomes) = rayon::join(
-            || -> Result<Vec<Row>, BatchError> {
-                let mut spare = Vec::new();
-                if let Some((rows, outcomes)) = scored.take() {
-                    write_chunk(&mut sink, &layout, &rows, &outcomes, options, &mut summary)?;
-                    progress(summary.rows, reader.position().byte());
-                    spare = rows;
-                }
-                if current.is_empty() {
-                    Ok(Vec::new())
-                } else {
-                    read_chunk(&mut reader, options, last_record, spare)
-                }
-            },
-            || {
-                current
-                    .par_iter()
-                    .map(|row| score(classifier, &layout, row, options.min_confidence))
-                    .collect::<Vec<_>>()
-            },
-        );
-        next = io?;
-        if !current.is_empty() {
-            scored = Some((current, outcomes));
-        }
-    }
-    sink.finish()?;
-    Ok(summary)
+    Batch::open(input, options)?.run(classifier, output, progress)
 }
 
 fn resolve_layout(headers: ByteRecord, options: &Options) -> Result<Layout, BatchError> {
@@ -237,7 +399,9 @@ fn resolve_layout(headers: ByteRecord, options: &Options) -> Result<Layout, Batc
         Some(spec) => Some(
             columns::resolve(&names, Some(spec), &[], "title").map_err(BatchError::Columns)?[0],
         ),
-        None => columns::find(&names, &columns::TITLE_COLUMNS).filter(|c| !text.contains(c)),
+        None => columns::find_unique(&names, &columns::TITLE_COLUMNS)
+            .map_err(|e| BatchError::Columns(format!("{e} (name it with --title-column)")))?
+            .filter(|c| !text.contains(c)),
     };
     let appended = RESULT_COLUMNS.iter().chain(if title.is_some() {
         &FIT_COLUMNS[..]
@@ -263,143 +427,6 @@ fn resolve_layout(headers: ByteRecord, options: &Options) -> Result<Layout, Batc
     })
 }
 
-/// Reads the next chunk: up to [`Options::chunk_rows`] records or [`Options::chunk_bytes`]
-/// bytes. Record numbers continue from `last_record`; the records of `spare` (a chunk already
-/// written) are reused.
-fn read_chunk<R: Read>(
-    reader: &mut csv::Reader<R>,
-    options: &Options,
-    last_record: u64,
-    spare: Vec<Row>,
-) -> Result<Vec<Row>, BatchError> {
-    // A record that held a very long field keeps its buffer; let it go rather than keep
-    // megabytes for every later chunk.
-    let mut spare = spare
-        .into_iter()
-        .map(|row| row.fields)
-        .filter(|fields| fields.as_slice().len() <= 1 << 16);
-    let mut rows = Vec::with_capacity(options.chunk_rows.min(1 << 16));
-    let mut record = last_record;
-    let mut bytes = 0;
-    // At least one record per chunk, whatever the limits: an empty chunk ends the run.
-    while rows.is_empty() || (rows.len() < options.chunk_rows && bytes < options.chunk_bytes) {
-        let mut fields = spare.next().unwrap_or_default();
-        let line = reader.position().line();
-        match reader.read_byte_record(&mut fields) {
-            Ok(true) => {
-                record += 1;
-                bytes += fields.as_slice().len();
-                rows.push(Row {
-                    record,
-                    line,
-                    fields,
-                });
-            }
-            Ok(false) => break,
-            // Only I/O fails here (the reader is flexible and reads bytes): nothing more can
-            // be read, so the run stops rather than guessing at the rest.
-            Err(e) => return Err(BatchError::Read(e)),
-        }
-    }
-    Ok(rows)
-}
-
-fn score(classifier: &Classifier, layout: &Layout, row: &Row, min_confidence: f64) -> Outcome {
-    match text_of(layout, &row.fields) {
-        Err(reason) => Outcome::Failed(reason),
-        Ok((text, title)) => {
-            let scored = match title {
-                Some(title) => classifier.classify_without_title(&text, title).map(|p| {
-                    let named = title_level(title);
-                    let verdict = fit::verdict(named, &p, min_confidence);
-                    (p, Some((named, verdict)))
-                }),
-                None => classifier.classify(&text).map(|p| (p, None)),
-            };
-            match scored {
-                Ok((p, fit)) => Outcome::Scored(p, fit),
-                Err(InputError::Blank | InputError::Empty) => {
-                    Outcome::Failed("text is empty".into())
-                }
-                Err(e) => Outcome::Failed(e.to_string()),
-            }
-        }
-    }
-}
-
-/// The level a title names, cached per thread: exports repeat a few thousand titles over
-/// millions of rows, and parsing one runs a dozen regexes.
-fn title_level(title: &str) -> Option<Level> {
-    thread_local! {
-        static CACHE: RefCell<FxHashMap<Box<str>, Option<Level>>> = RefCell::default();
-    }
-    CACHE.with_borrow_mut(|cache| {
-        if let Some(&level) = cache.get(title) {
-            return level;
-        }
-        if cache.len() >= TITLE_CACHE_LIMIT {
-            cache.clear();
-        }
-        let level = crate::title::parse(title).level;
-        cache.insert(title.into(), level);
-        level
-    })
-}
-
-const TITLE_CACHE_LIMIT: usize = 50_000;
-
-/// The text to score (text columns joined by a blank line) and the title, if any.
-fn text_of<'r>(
-    layout: &Layout,
-    fields: &'r ByteRecord,
-) -> Result<(Cow<'r, str>, Option<&'r str>), String> {
-    let (got, want) = (fields.len(), layout.headers.len());
-    if got != want {
-        let how = if got < want {
-            "padded with empty fields"
-        } else {
-            "the extra fields are dropped"
-        };
-        return Err(format!(
-            "record has {got} fields, header has {want} ({how})"
-        ));
-    }
-    let column = |i: usize| String::from_utf8_lossy(&layout.headers[i]).into_owned();
-    let utf8 = |c: usize| {
-        std::str::from_utf8(&fields[c]).map_err(|e| {
-            format!(
-                "column {:?} is not valid UTF-8 (bad byte at offset {})",
-                column(c),
-                e.valid_up_to()
-            )
-        })
-    };
-    // One text column (the usual case) is borrowed from the record, not copied.
-    let text: Cow<'r, str> = match layout.text.as_slice() {
-        [single] => Cow::Borrowed(utf8(*single)?),
-        several => {
-            let mut joined = String::new();
-            for &c in several {
-                let part = utf8(c)?;
-                if !joined.is_empty() && !part.is_empty() {
-                    joined.push_str("\n\n");
-                }
-                joined.push_str(part);
-            }
-            Cow::Owned(joined)
-        }
-    };
-    if text.len() > MAX_TEXT_BYTES {
-        return Err(InputError::TooLong {
-            len: text.len(),
-            limit: MAX_TEXT_BYTES,
-        }
-        .to_string());
-    }
-    let title = layout.title.map(utf8).transpose()?;
-    Ok((text, title))
-}
-
 fn write_chunk<W: Write>(
     sink: &mut Sink<W>,
     layout: &Layout,
@@ -422,224 +449,36 @@ fn write_chunk<W: Write>(
             Outcome::Scored(..) => summary.scored += 1,
             Outcome::Failed(_) => summary.failed += 1,
         }
-        results.fill(outcome, options.evidence_terms, layout.title.is_some());
-        sink.write(layout, &row.fields, &results)?;
+        let title = layout
+            .title
+            .and_then(|c| row.fields.get(c))
+            .unwrap_or_default();
+        results.fill(
+            outcome,
+            title,
+            options.evidence_terms,
+            layout.title.is_some(),
+        );
+        if row.cut {
+            // Only the start of a cut record was read: keep its short fields (an id, a
+            // title), not megabytes of what may not even be text.
+            let short: ByteRecord = row
+                .fields
+                .iter()
+                .map(|f| {
+                    if f.len() > crate::error::MAX_ECHO {
+                        &[][..]
+                    } else {
+                        f
+                    }
+                })
+                .collect();
+            sink.write(layout, &short, &results)?;
+        } else {
+            sink.write(layout, &row.fields, &results)?;
+        }
     }
     Ok(())
-}
-
-/// The appended fields of one row ([`RESULT_COLUMNS`], then [`FIT_COLUMNS`] with a title),
-/// written into one buffer reused from row to row.
-#[derive(Default)]
-struct Results {
-    bytes: Vec<u8>,
-    ends: Vec<usize>,
-}
-
-impl Results {
-    fn fill(&mut self, outcome: &Outcome, evidence_terms: usize, with_fit: bool) {
-        self.bytes.clear();
-        self.ends.clear();
-        match outcome {
-            Outcome::Failed(reason) => {
-                for _ in 0..ERROR_FIELD {
-                    self.end();
-                }
-                self.bytes.extend_from_slice(reason.as_bytes());
-                self.end();
-            }
-            Outcome::Scored(p, _) => {
-                self.bytes.extend_from_slice(p.level.as_str().as_bytes());
-                self.end();
-                push_fixed(&mut self.bytes, p.confidence, 4, false);
-                self.end();
-                for level in Level::ALL {
-                    push_fixed(
-                        &mut self.bytes,
-                        f64::from(p.scores[level.index()]),
-                        4,
-                        false,
-                    );
-                    self.end();
-                }
-                // `term=+0.123; term=+0.045`: the strongest terms for the predicted level.
-                for (i, e) in p.evidence_for(p.level).take(evidence_terms).enumerate() {
-                    if i > 0 {
-                        self.bytes.extend_from_slice(b"; ");
-                    }
-                    self.bytes.extend_from_slice(e.term.as_bytes());
-                    self.bytes.push(b'=');
-                    push_fixed(&mut self.bytes, f64::from(e.weight), 3, true);
-                }
-                self.end();
-                self.end(); // error: none
-            }
-        }
-        if with_fit {
-            if let Outcome::Scored(_, Some((named, verdict))) = outcome {
-                self.bytes
-                    .extend_from_slice(named.map_or("none", Level::as_str).as_bytes());
-                self.end();
-                // Writing to a Vec cannot fail.
-                let _ = write!(self.bytes, "{verdict}");
-                self.end();
-            } else {
-                self.end();
-                self.end();
-            }
-        }
-    }
-
-    fn end(&mut self) {
-        self.ends.push(self.bytes.len());
-    }
-
-    fn fields(&self) -> impl Iterator<Item = &[u8]> {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts.zip(&self.ends).map(|(a, &b)| &self.bytes[a..b])
-    }
-}
-
-/// Writes `x` with `decimals` decimals (`-0.1235`, or `+0.124` with `plus`), as `{:.N}` does
-/// but without the formatting machinery, which was a tenth of the writing time; ties may round
-/// the other way in the last digit. Non-finite or huge values go through `format!`.
-fn push_fixed(out: &mut Vec<u8>, x: f64, decimals: u32, plus: bool) {
-    let scale = 10u64.pow(decimals);
-    if !x.is_finite() || x.abs() >= 1e9 {
-        let _ = if plus {
-            write!(out, "{x:+.*}", decimals as usize)
-        } else {
-            write!(out, "{x:.*}", decimals as usize)
-        };
-        return;
-    }
-    let n = (x.abs() * scale as f64).round() as u64;
-    if x < 0.0 && n > 0 {
-        out.push(b'-');
-    } else if plus {
-        out.push(b'+');
-    }
-    let _ = write!(out, "{}.", n / scale);
-    let frac = n % scale;
-    let mut digit = scale / 10;
-    while digit > 0 {
-        out.push(b'0' + (frac / digit % 10) as u8);
-        digit /= 10;
-    }
-}
-
-/// The output writer: CSV or JSON lines.
-enum Sink<W: Write> {
-    Csv(Box<csv::Writer<W>>, ByteRecord),
-    /// The writer and the JSON keys: the header names, made unique, then the result names.
-    Jsonl(std::io::BufWriter<W>, Vec<String>),
-}
-
-impl<W: Write> Sink<W> {
-    fn new(output: W, layout: &Layout, format: Format) -> Result<Sink<W>, BatchError> {
-        let mut names: Vec<String> = layout
-            .headers
-            .iter()
-            .map(|h| String::from_utf8_lossy(h).into_owned())
-            .collect();
-        match format {
-            Format::Csv => {
-                let mut w = csv::WriterBuilder::new()
-                    .buffer_capacity(1 << 16)
-                    .from_writer(output);
-                names.extend(layout.results.iter().cloned());
-                w.write_record(&names).map_err(write_err)?;
-                Ok(Sink::Csv(Box::new(w), ByteRecord::new()))
-            }
-            Format::Jsonl => {
-                // A CSV may repeat a header name; a JSON object cannot, and the second value
-                // would silently replace the first. Repeats become `name_2`, `name_3`...
-                let mut seen = rustc_hash::FxHashSet::default();
-                for name in names.iter_mut() {
-                    let mut n = 1;
-                    let base = name.clone();
-                    while !seen.insert(name.clone()) {
-                        n += 1;
-                        *name = format!("{base}_{n}");
-                    }
-                }
-                for result in &layout.results {
-                    let mut name = result.clone();
-                    while !seen.insert(name.clone()) {
-                        name.insert_str(0, "joblevel_");
-                    }
-                    names.push(name);
-                }
-                Ok(Sink::Jsonl(
-                    std::io::BufWriter::with_capacity(1 << 16, output),
-                    names,
-                ))
-            }
-        }
-    }
-
-    /// Writes one row: the input fields, padded or cut to the header's width so the output
-    /// stays rectangular (the error column says when a record was short or long), then results.
-    fn write(
-        &mut self,
-        layout: &Layout,
-        fields: &ByteRecord,
-        results: &Results,
-    ) -> Result<(), BatchError> {
-        let width = layout.headers.len();
-        let input = (0..width).map(|i| fields.get(i).unwrap_or_default());
-        match self {
-            Sink::Csv(w, record) => {
-                record.clear();
-                for f in input.chain(results.fields()) {
-                    record.push_field(f);
-                }
-                w.write_byte_record(record).map_err(write_err)
-            }
-            Sink::Jsonl(w, names) => {
-                let mut object = serde_json::Map::with_capacity(names.len());
-                for (name, f) in names.iter().zip(input) {
-                    object.insert(name.clone(), String::from_utf8_lossy(f).into_owned().into());
-                }
-                for (i, (name, r)) in names[width..].iter().zip(results.fields()).enumerate() {
-                    object.insert(name.clone(), result_json(i, r));
-                }
-                serde_json::to_writer(&mut *w, &object).map_err(|e| BatchError::Write(e.into()))?;
-                w.write_all(b"\n").map_err(BatchError::Write)
-            }
-        }
-    }
-
-    fn finish(self) -> Result<(), BatchError> {
-        match self {
-            Sink::Csv(mut w, _) => w.flush().map_err(BatchError::Write),
-            Sink::Jsonl(mut w, _) => w.flush().map_err(BatchError::Write),
-        }
-    }
-}
-
-/// Result field `i` in JSON: confidence and scores as numbers, empty fields as null.
-fn result_json(i: usize, value: &[u8]) -> serde_json::Value {
-    if value.is_empty() {
-        return serde_json::Value::Null;
-    }
-    // Results are built from strings, so they are UTF-8.
-    let value = String::from_utf8_lossy(value);
-    match i {
-        1..=4 => value
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map_or(serde_json::Value::Null, serde_json::Value::Number),
-        _ => value.into_owned().into(),
-    }
-}
-
-fn write_err(e: csv::Error) -> BatchError {
-    BatchError::Write(match e.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        other => std::io::Error::other(format!("{other:?}")),
-    })
 }
 
 #[cfg(test)]
@@ -723,23 +562,6 @@ mod tests {
     }
 
     #[test]
-    fn fixed_point_numbers_read_as_format_writes_them() {
-        for x in [
-            0.0, 1.0, 0.59741, 0.33334, 2.71949, -0.64812, 12.5, -3.0, 0.99996,
-        ] {
-            let mut out = Vec::new();
-            push_fixed(&mut out, x, 4, false);
-            assert_eq!(String::from_utf8(out).unwrap(), format!("{x:.4}"));
-            let mut out = Vec::new();
-            push_fixed(&mut out, x, 3, true);
-            assert_eq!(String::from_utf8(out).unwrap(), format!("{x:+.3}"));
-        }
-        let mut out = Vec::new();
-        push_fixed(&mut out, -0.00001, 4, false);
-        assert_eq!(out, b"0.0000", "no negative zero");
-    }
-
-    #[test]
     fn a_result_column_the_input_has_already_is_renamed_not_refused() {
         let input = "id,Level,description\n1,L7,Report to the CEO\n";
         let (summary, out) = run_str(input, &Options::default());
@@ -748,12 +570,12 @@ mod tests {
             [("level".to_string(), "joblevel_level".to_string())]
         );
         let header = out.lines().next().unwrap();
-        assert!(header.starts_with("id,Level,description,joblevel_level,confidence,"));
+        assert!(header.starts_with("id,Level,description,joblevel_level,basis,"));
     }
 
     #[test]
     fn strict_mode_stops_at_the_first_bad_record_with_its_line() {
-        let input = "id,description\n1,Run the shift\n2,\"two\nlines\"\n3,\n4,ok\n";
+        let input = "id,description\n1,Run the shift\n2,\"Run the\nnight shift\"\n3,\n4,ok\n";
         let options = Options {
             strict: true,
             ..Options::default()

@@ -7,6 +7,8 @@ use crate::model::{self, Model, Value};
 use crate::text;
 use std::cell::Cell;
 
+pub use crate::answer::{Answer, Basis};
+
 /// What the classifier says about one description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Prediction {
@@ -87,7 +89,9 @@ impl Classifier {
         &self.model
     }
 
-    /// Classifies one description (plain text or HTML).
+    /// Classifies one description (plain text or HTML). A text with no word the model knows
+    /// ("the and of", "12345", a text in another language) is an error, not a guess from the
+    /// prior.
     pub fn classify(&self, description: &str) -> Result<Prediction, InputError> {
         text::check_not_blank(description)?;
         // Buffers reused across calls on this thread; taken out of the cell, so a nested call
@@ -99,10 +103,16 @@ impl Classifier {
             let (mut counts, mut values) = cell.take();
             self.model
                 .values_into(description, &mut counts, &mut values);
-            let prediction = self.predict(&values);
+            let prediction = if values.is_empty() {
+                Err(InputError::NoKnownWords {
+                    not_english: looks_foreign(description),
+                })
+            } else {
+                Ok(self.predict(&values))
+            };
             cell.set((counts, values));
             prediction
-        }))
+        }))?
     }
 
     /// Classifies a description with its own title masked out (see [`text::mask_title`]),
@@ -143,7 +153,7 @@ impl Classifier {
         let mut out = Vec::new();
         // The strongest pushes so far, strongest first, ties broken by feature id so evidence
         // is deterministic. Only the top few are wanted: a short sorted list, not a sort.
-        let mut best: Vec<(f32, &Value)> = Vec::with_capacity(self.top + 1);
+        let mut best: Vec<(f32, &Value)> = Vec::with_capacity(self.top.min(values.len()) + 1);
         let before = |a: &(f32, &Value), b: &(f32, &Value)| {
             b.0.total_cmp(&a.0)
                 .then(a.1.feature.cmp(&b.1.feature))
@@ -172,6 +182,24 @@ impl Classifier {
         }
         out
     }
+}
+
+/// Whether a text the model knows no word of looks like another language: over a third of
+/// its letters are not ASCII (Japanese, Russian, Greek...), or it has three or more words and
+/// not one English stop word ("Wir suchen einen Leiter"), where "the and of a to" has only
+/// those.
+fn looks_foreign(text: &str) -> bool {
+    let (mut letters, mut foreign) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        foreign += usize::from(!c.is_ascii());
+    }
+    let words = || {
+        text.split(|c: char| !c.is_alphabetic())
+            .filter(|w| w.len() >= 2)
+    };
+    foreign * 3 > letters && letters > 0
+        || words().count() >= 3 && !words().any(|w| text::is_stop_word(&w.to_lowercase()))
 }
 
 #[cfg(test)]

@@ -51,8 +51,37 @@ pub fn find<S: AsRef<str>>(headers: &[S], wanted: &[&str]) -> Option<usize> {
         .find_map(|w| squashed.iter().position(|h| *h == squash(w)))
 }
 
+/// Like [`find`], but a name the header has twice (`id,description,description`) is an
+/// error naming it, not a silent choice of the first.
+pub fn find_unique<S: AsRef<str>>(headers: &[S], wanted: &[&str]) -> Result<Option<usize>, String> {
+    let Some(i) = find(headers, wanted) else {
+        return Ok(None);
+    };
+    let name = squash(headers[i].as_ref());
+    let same: Vec<usize> = (0..headers.len())
+        .filter(|&j| squash(headers[j].as_ref()) == name)
+        .collect();
+    if same.len() > 1 {
+        let numbers: Vec<String> = same.iter().map(|j| (j + 1).to_string()).collect();
+        return Err(format!(
+            "the header has {} columns named {:?} (columns {}): rename one so that it is clear \
+             which to read",
+            same.len(),
+            shown(headers[i].as_ref()),
+            numbers.join(", ")
+        ));
+    }
+    Ok(Some(i))
+}
+
+/// A header name as shown in a message: without a byte-order mark, and short.
+fn shown(name: &str) -> String {
+    crate::error::snippet(name.trim_start_matches('\u{feff}'), 60)
+}
+
 /// Resolves a user's comma-separated column list (`description,requirements`), or the
-/// default candidates when `spec` is `None`. The error names what was missing and what exists.
+/// default candidates when `spec` is `None`. The error names what was missing and what exists;
+/// a column named twice in the header or in `spec` is an error too.
 pub fn resolve<S: AsRef<str>>(
     headers: &[S],
     spec: Option<&str>,
@@ -60,32 +89,46 @@ pub fn resolve<S: AsRef<str>>(
     what: &str,
 ) -> Result<Vec<usize>, String> {
     let available = || {
-        headers
-            .iter()
-            .map(|h| h.as_ref().trim_start_matches('\u{feff}'))
-            .collect::<Vec<_>>()
-            .join(", ")
+        let mut list = String::new();
+        for (i, h) in headers.iter().enumerate() {
+            if list.len() > crate::error::MAX_ECHO {
+                list += &format!(" ... ({} columns)", headers.len());
+                break;
+            }
+            if i > 0 {
+                list += ", ";
+            }
+            list += &shown(h.as_ref());
+        }
+        list
     };
     match spec {
-        None => find(headers, defaults).map(|i| vec![i]).ok_or_else(|| {
-            format!(
-                "no {what} column: expected one of {}; the header has: {}",
-                defaults.join(", "),
-                available()
-            )
-        }),
-        Some(spec) => spec
-            .split(',')
-            .map(|name| {
-                find(headers, &[name.trim()]).ok_or_else(|| {
+        None => find_unique(headers, defaults)?
+            .map(|i| vec![i])
+            .ok_or_else(|| {
+                format!(
+                    "no {what} column: expected one of {}; the header has: {}",
+                    defaults.join(", "),
+                    available()
+                )
+            }),
+        Some(spec) => {
+            let mut found: Vec<usize> = Vec::new();
+            for name in spec.split(',').map(str::trim) {
+                let i = find_unique(headers, &[name])?.ok_or_else(|| {
                     format!(
                         "no column named {:?}; the header has: {}",
-                        name.trim(),
+                        crate::error::snippet(name, 60),
                         available()
                     )
-                })
-            })
-            .collect(),
+                })?;
+                if found.contains(&i) {
+                    return Err(format!("column {name:?} is given twice"));
+                }
+                found.push(i);
+            }
+            Ok(found)
+        }
     }
 }
 
@@ -121,5 +164,29 @@ mod tests {
                 .unwrap_err()
                 .contains("no title column")
         );
+    }
+
+    #[test]
+    fn a_column_named_twice_is_an_error_naming_it() {
+        let h = ["id", "description", "Description"];
+        let err = resolve(&h, None, &TEXT_COLUMNS, "text").unwrap_err();
+        assert!(
+            err.contains("2 columns named \"description\" (columns 2, 3)"),
+            "{err}"
+        );
+        assert!(resolve(&h, Some("description"), &[], "text").is_err());
+        let h = ["id", "description"];
+        let err = resolve(&h, Some("description,description"), &[], "text").unwrap_err();
+        assert_eq!(err, "column \"description\" is given twice");
+        assert_eq!(find_unique(&h, &TITLE_COLUMNS), Ok(None));
+    }
+
+    #[test]
+    fn a_huge_header_is_not_echoed_whole() {
+        let long = "x".repeat(100_000);
+        let h: Vec<String> = (0..50).map(|i| format!("{long}{i}")).collect();
+        let err = resolve(&h, None, &TEXT_COLUMNS, "text").unwrap_err();
+        assert!(err.len() < 600, "{} bytes", err.len());
+        assert!(err.contains("(50 columns)"));
     }
 }

@@ -15,6 +15,17 @@ pub enum InputError {
     Binary { offset: usize },
     #[error("text is {len} bytes, over the {limit}-byte limit for one posting")]
     TooLong { len: usize, limit: usize },
+    #[error(
+        "input looks like UTF-16 without a byte-order mark (NUL bytes between letters): \
+         convert it to UTF-8, e.g. iconv -f UTF-16LE -t UTF-8"
+    )]
+    Utf16 { offset: usize },
+    #[error(
+        "input is UTF-16 (it starts with a byte-order mark) but has a bad code unit at byte {offset}"
+    )]
+    InvalidUtf16 { offset: usize },
+    #[error("no words the model knows{}", if *.not_english { ": the text does not look like English; joblevel reads English job descriptions" } else { ": give the job description's text" })]
+    NoKnownWords { not_english: bool },
 }
 
 /// Everything the library can fail with.
@@ -34,6 +45,9 @@ pub enum Error {
     Csv(String),
     #[error("labelled postings {path}: {reason}")]
     Labelled { path: PathBuf, reason: String },
+    /// A flag or argument that cannot be used as given (exit code 2, like clap's own).
+    #[error("{0}")]
+    Usage(String),
     #[error("training data {path}, line {line}: {reason}")]
     Training {
         path: String,
@@ -67,8 +81,39 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Input(_) | Error::Csv(_) => exit::INPUT,
+            Error::Usage(_) => exit::USAGE,
             Error::Io { .. } => exit::IO,
             Error::Model { .. } | Error::Training { .. } | Error::Labelled { .. } => exit::MODEL,
         }
     }
+}
+
+/// Most bytes of user input quoted in a message: a 2 GB line must not become a 2 GB error.
+pub const MAX_ECHO: usize = 200;
+
+/// `text` as quoted in a message: at most `max` bytes (cut on a character boundary, with `…`),
+/// control characters escaped, so a binary header or a megabyte field stays one short line.
+///
+/// ```
+/// use joblevel::error::snippet;
+/// assert_eq!(snippet("Job Title", 200), "Job Title");
+/// assert_eq!(snippet(&"x".repeat(500), 10), "xxxxxxxxxx…");
+/// assert_eq!(snippet("a\u{1}b", 10), "a\\u{1}b");
+/// ```
+pub fn snippet(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        let before = out.len();
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+        if out.len() > max {
+            out.truncate(before);
+            out.push('…');
+            break;
+        }
+    }
+    out
 }

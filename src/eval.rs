@@ -78,17 +78,90 @@ impl Metrics {
     }
 }
 
-/// Predicts every posting with `classifier`, the title masked when `mask` is set.
-pub fn predict(classifier: &Classifier, postings: &[Posting], mask: bool) -> Vec<(Level, Level)> {
+/// What `eval` scores of each posting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Scored {
+    /// `level` as a user gets it from the text alone (no title column): the level the
+    /// posting names for itself when it names one, else the described level.
+    #[default]
+    Answer,
+    /// The described level of the text as it is (`--basis described`).
+    Described,
+    /// The described level with the posting's own title (its title column) masked out
+    /// (`--mask-title`): what title fit relies on.
+    Masked,
+}
+
+impl Scored {
+    /// Whether postings are masked (for training too, in cross-validation).
+    pub fn masks(self) -> bool {
+        self == Scored::Masked
+    }
+}
+
+/// `true` is [`Scored::Masked`], `false` [`Scored::Answer`].
+impl From<bool> for Scored {
+    fn from(mask: bool) -> Scored {
+        if mask { Scored::Masked } else { Scored::Answer }
+    }
+}
+
+/// Predicts every posting with `classifier`: `level` as a user gets it, or the described
+/// level, with the title masked for [`Scored::Masked`] (`true`). A posting that cannot be
+/// scored (masking left no word the model knows) is left out.
+pub fn predict(
+    classifier: &Classifier,
+    postings: &[Posting],
+    scored: impl Into<Scored>,
+) -> Vec<(Level, Level)> {
+    let scored = scored.into();
     postings
         .iter()
         .filter_map(|p| {
-            let text = p.text_for_scoring(mask);
-            // Masking can leave nothing; such a row is scored as the model's prior would be.
-            let pred = classifier.classify(&text).ok()?;
-            Some((p.level, pred.level))
+            let level = match scored {
+                Scored::Answer => classifier.answer(&p.text, None).ok()?.level,
+                Scored::Described => classifier.classify(&p.text).ok()?.level,
+                Scored::Masked => classifier.classify(&p.text_for_scoring(true)).ok()?.level,
+            };
+            Some((p.level, level))
         })
         .collect()
+}
+
+/// How the named-level reader does on labelled postings: on how many it names a level, and
+/// on how many of those that level is the gold one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct NamedFigures {
+    pub rows: usize,
+    pub answered: usize,
+    pub right: usize,
+}
+
+impl NamedFigures {
+    /// Reads the named level of every posting's text.
+    pub fn of(postings: &[Posting]) -> NamedFigures {
+        let mut f = NamedFigures {
+            rows: postings.len(),
+            ..NamedFigures::default()
+        };
+        for p in postings {
+            if let Ok(n) = crate::named::read(&p.text) {
+                f.answered += 1;
+                f.right += usize::from(n.level == p.level);
+            }
+        }
+        f
+    }
+
+    /// Share of postings with a named level.
+    pub fn coverage(&self) -> f64 {
+        self.answered as f64 / self.rows.max(1) as f64
+    }
+
+    /// Share of named levels that are right.
+    pub fn precision(&self) -> f64 {
+        self.right as f64 / self.answered.max(1) as f64
+    }
 }
 
 /// For each cue of `model`, the number of postings of each gold level it fires on.
@@ -177,9 +250,11 @@ pub fn cross_validate_folds(
     cues: &[Cue],
     config: &Config,
     folds: &[Option<usize>],
-    mask: bool,
+    scored: impl Into<Scored>,
     mut on_fold: impl FnMut(usize, &[usize], &[usize]),
 ) -> Result<Vec<Option<(Level, Level)>>, String> {
+    let scored = scored.into();
+    let mask = scored.masks();
     let k = folds.iter().flatten().max().map_or(0, |&f| f + 1);
     let config = Config {
         calibrate: false,
@@ -203,7 +278,7 @@ pub fn cross_validate_folds(
         let model = train::train(articles, &examples, cues, &config, provenance)?;
         let classifier = Classifier::new(model).with_top(0);
         for &i in &test {
-            pairs[i] = predict(&classifier, std::slice::from_ref(&postings[i]), mask)
+            pairs[i] = predict(&classifier, std::slice::from_ref(&postings[i]), scored)
                 .into_iter()
                 .next();
         }

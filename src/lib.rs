@@ -4,7 +4,8 @@
 //! The pipeline runs one way: [`text`] (tokens, stop words, stems) -> [`features`] (stems,
 //! bigrams, cue phrases) -> [`model`] (per-level weights) -> [`classify`] (scores,
 //! probabilities, evidence). [`train`] builds models from `training/` and labelled postings;
-//! [`title`], [`fit`], [`batch`] and [`eval`] are built on top.
+//! [`title`], [`named`] (the level a posting names for itself), [`fit`], [`answer`] (named and
+//! described level side by side), [`batch`] and [`eval`] are built on top.
 //!
 //! ```
 //! use joblevel::{builtin, Classifier, Level};
@@ -14,6 +15,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod answer;
 pub mod batch;
 pub mod builtin;
 pub mod classify;
@@ -25,11 +27,15 @@ pub mod fit;
 pub mod labelled;
 mod level;
 pub mod model;
+pub mod named;
+pub mod spans;
 pub mod text;
 pub mod title;
 pub mod train;
 
+pub use answer::{Answer, Basis};
 pub use classify::{Classifier, Evidence, Prediction};
 pub use error::{Error, InputError};
 pub use level::{Level, UnknownLevel};
 pub use model::Model;
+pub use named::{NamedLevel, NoNamedLevel};

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod cli;
+mod serve;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
@@ -49,6 +50,7 @@ enum Command {
     Fit(cli::fit::Args),
     Eval(cli::eval::Args),
     Train(cli::train::Args),
+    Serve(cli::serve::Args),
     Completions(cli::completions::Args),
     Man(cli::completions::ManArgs),
 }
@@ -62,6 +64,7 @@ fn main() -> ExitCode {
         Command::Fit(args) => cli::fit::run(args),
         Command::Eval(args) => cli::eval::run(args),
         Command::Train(args) => cli::train::run(args),
+        Command::Serve(args) => cli::serve::run(args),
         Command::Completions(args) => cli::completions::run(args, Cli::command()),
         Command::Man(args) => cli::completions::run_man(args, Cli::command()),
     };

@@ -18,7 +18,11 @@ pub fn decode(bytes: &[u8]) -> Result<&str, InputError> {
         return Err(InputError::Empty);
     }
     if let Some(offset) = memchr_nul(bytes) {
-        return Err(InputError::Binary { offset });
+        return Err(if looks_like_utf16(bytes) {
+            InputError::Utf16 { offset }
+        } else {
+            InputError::Binary { offset }
+        });
     }
     let text = std::str::from_utf8(bytes).map_err(|e| InputError::InvalidUtf8 {
         offset: e.valid_up_to(),
@@ -39,7 +43,69 @@ pub fn check_not_blank(text: &str) -> Result<(), InputError> {
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
+    memchr::memchr(0, bytes)
+}
+
+/// The byte-order marks of UTF-16, little- and big-endian.
+const UTF16_BOMS: [([u8; 2], bool); 2] = [([0xff, 0xfe], false), ([0xfe, 0xff], true)];
+
+/// Like [`decode`], but also reads UTF-16 that starts with a byte-order mark (what Windows
+/// tools save as "Unicode"), and drops a UTF-8 byte-order mark.
+pub fn decode_any(bytes: &[u8]) -> Result<Cow<'_, str>, InputError> {
+    if let Some(big_endian) = utf16_bom(bytes) {
+        let text = decode_utf16(&bytes[2..], big_endian)
+            .map_err(|at| InputError::InvalidUtf16 { offset: at + 2 })?;
+        decode(text.as_bytes())?;
+        return Ok(Cow::Owned(text));
+    }
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    decode(bytes).map(Cow::Borrowed)
+}
+
+/// `Some(big_endian)` when `bytes` starts with a UTF-16 byte-order mark.
+pub fn utf16_bom(bytes: &[u8]) -> Option<bool> {
+    UTF16_BOMS
+        .iter()
+        .find(|(bom, _)| bytes.starts_with(bom))
+        .map(|&(_, big_endian)| big_endian)
+}
+
+/// Decodes UTF-16 code units (no byte-order mark); the error is the byte offset of the first
+/// unpaired surrogate or of an odd last byte.
+pub fn decode_utf16(bytes: &[u8], big_endian: bool) -> Result<String, usize> {
+    let units = bytes.chunks_exact(2).map(|p| {
+        if big_endian {
+            u16::from_be_bytes([p[0], p[1]])
+        } else {
+            u16::from_le_bytes([p[0], p[1]])
+        }
+    });
+    let mut out = String::with_capacity(bytes.len());
+    let mut at = 0;
+    for c in char::decode_utf16(units) {
+        let c = c.map_err(|_| at)?;
+        at += 2 * c.len_utf16();
+        out.push(c);
+    }
+    if bytes.len() % 2 == 1 {
+        return Err(bytes.len() - 1);
+    }
+    Ok(out)
+}
+
+/// True when the start of `bytes` reads as mostly Latin text in UTF-16 without a byte-order
+/// mark: in three code units out of four, one byte is NUL and the other is not.
+pub fn looks_like_utf16(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(64) & !1];
+    let pairs = head.len() / 2;
+    pairs >= 2
+        && [0, 1].iter().any(|&zero| {
+            let latin = head
+                .chunks_exact(2)
+                .filter(|p| p[zero] == 0 && p[1 - zero] != 0)
+                .count();
+            4 * latin >= 3 * pairs
+        })
 }
 
 /// Removes HTML tags and decodes entities; text without `<` or `&` is returned as is.
@@ -690,6 +756,30 @@ pub fn analyze(text: &str) -> Vec<Term> {
 /// part before a separator (`,` `-` `|` `(` ...) is removed too, because postings repeat
 /// "Director of Operations" from a title "Director of Operations - Remote (US)".
 pub fn mask_title<'a>(text: &'a str, title: &str) -> Cow<'a, str> {
+    let cuts = title_mentions(text, title);
+    if cuts.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    // ASCII lower-casing keeps byte offsets, and a valid UTF-8 needle matches on character
+    // boundaries, so the cuts fall between characters of `text` too. Overlapping cuts (the
+    // title and its core) are merged; each becomes one space.
+    let mut out = String::with_capacity(text.len());
+    let mut kept_from = 0;
+    for std::ops::Range { start, end } in cuts {
+        if start >= kept_from {
+            out.push_str(&text[kept_from..start]);
+            out.push(' ');
+        }
+        kept_from = kept_from.max(end);
+    }
+    out.push_str(&text[kept_from..]);
+    Cow::Owned(out)
+}
+
+/// The byte ranges [`mask_title`] removes from `text`, in order (they may overlap): each
+/// mention of the title or of its part before a separator, except where it names the role's
+/// manager. A page highlighting evidence uses them to leave out what the scorer did not read.
+pub fn title_mentions(text: &str, title: &str) -> Vec<std::ops::Range<usize>> {
     let title = title.trim();
     let mut needles = vec![title.to_ascii_lowercase()];
     if let Some(core) = title.split([',', '|', '(', '–', '—', '/', ':']).next() {
@@ -700,35 +790,19 @@ pub fn mask_title<'a>(text: &'a str, title: &str) -> Cow<'a, str> {
     }
     needles.retain(|n| n.chars().any(char::is_alphanumeric));
     if needles.is_empty() {
-        return Cow::Borrowed(text);
+        return Vec::new();
     }
     let haystack = text.to_ascii_lowercase();
-    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut cuts = Vec::new();
     for needle in &needles {
         cuts.extend(
             memchr::memmem::find_iter(haystack.as_bytes(), needle.as_bytes())
                 .filter(|&start| !names_the_manager(&haystack[..start]))
-                .map(|start| (start, start + needle.len())),
+                .map(|start| start..start + needle.len()),
         );
     }
-    if cuts.is_empty() {
-        return Cow::Borrowed(text);
-    }
-    // ASCII lower-casing keeps byte offsets, and a valid UTF-8 needle matches on character
-    // boundaries, so the cuts fall between characters of `text` too. Overlapping cuts (the
-    // title and its core) are merged; each becomes one space.
-    cuts.sort_unstable();
-    let mut out = String::with_capacity(text.len());
-    let mut kept_from = 0;
-    for (start, end) in cuts {
-        if start >= kept_from {
-            out.push_str(&text[kept_from..start]);
-            out.push(' ');
-        }
-        kept_from = kept_from.max(end);
-    }
-    out.push_str(&text[kept_from..]);
-    Cow::Owned(out)
+    cuts.sort_unstable_by_key(|r| (r.start, r.end));
+    cuts
 }
 
 /// True when the text before a title mention makes it the role's manager, not the role:
@@ -926,6 +1000,44 @@ mod tests {
             Err(InputError::InvalidUtf8 { offset: 3 })
         );
         assert_eq!(decode("Lead ops".as_bytes()), Ok("Lead ops"));
+    }
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_is_read_and_without_one_is_named() {
+        let text = "Lead the région";
+        for big_endian in [false, true] {
+            let mut bytes = if big_endian {
+                vec![0xfe, 0xff]
+            } else {
+                vec![0xff, 0xfe]
+            };
+            for u in text.encode_utf16() {
+                bytes.extend(if big_endian {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                });
+            }
+            assert_eq!(decode_any(&bytes).unwrap(), text);
+            assert!(matches!(decode(&bytes[2..]), Err(InputError::Utf16 { .. })));
+            bytes.push(b'x');
+            assert_eq!(
+                decode_any(&bytes),
+                Err(InputError::InvalidUtf16 {
+                    offset: bytes.len() - 1
+                })
+            );
+        }
+        // A lone high surrogate.
+        assert_eq!(
+            decode_any(&[0xff, 0xfe, b'a', 0, 0x00, 0xd8, b'b', 0]),
+            Err(InputError::InvalidUtf16 { offset: 4 })
+        );
+        assert_eq!(decode_any("\u{feff}Lead".as_bytes()).unwrap(), "Lead");
+        assert_eq!(
+            decode(b"\x7fELF\x02\x01\x01\0\0"),
+            Err(InputError::Binary { offset: 7 })
+        );
     }
 
     #[test]

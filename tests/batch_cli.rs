@@ -74,6 +74,10 @@ fn output_keeps_input_columns_then_adds_the_result_columns() {
         "description",
         "extra",
         "level",
+        "basis",
+        "named_level",
+        "named_title",
+        "described_level",
         "confidence",
         "score_head",
         "score_director",
@@ -136,7 +140,8 @@ fn bad_records_get_an_error_row_and_the_run_goes_on() {
     );
     assert_eq!(
         errors[5],
-        "record has 4 fields, header has 3 (the extra fields are dropped)"
+        "record has 4 fields, header has 3 (not scored, as its columns may be shifted; the \
+         extra fields are not written)"
     );
     assert_eq!(errors[6], "");
     assert_eq!(field(&headers, &rows[1], "level"), "");
@@ -391,4 +396,214 @@ fn jsonl_keeps_repeated_header_names_apart() {
     let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!((&line["note"], &line["note_2"]), (&"a".into(), &"b".into()));
     assert_eq!(line["level"], "vp");
+}
+
+/// A posting that names itself a director but describes front-line work.
+const NAMED_DIRECTOR: &str = "Director of Operations\nAs our Director of Operations you will supervise the day-to-day shift team on the warehouse floor.";
+
+#[test]
+fn level_is_the_named_level_with_the_described_level_beside_it() {
+    let out = joblevel()
+        .args(["batch", "-q", "-"])
+        .write_stdin(format!(
+            "id,description\n1,\"{NAMED_DIRECTOR}\"\n2,\"{HEAD}\"\n"
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let (headers, rows) = records(&out.stdout);
+    let get = |row: usize, name: &str| field(&headers, &rows[row], name).to_string();
+    assert_eq!(
+        [
+            "level",
+            "basis",
+            "named_level",
+            "named_title",
+            "described_level"
+        ]
+        .map(|c| get(0, c)),
+        [
+            "director",
+            "named",
+            "director",
+            "Director of Operations",
+            "head"
+        ]
+    );
+    // Evidence and confidence are those of the described level, the title masked out.
+    assert!(
+        !get(0, "evidence").contains("director"),
+        "{}",
+        get(0, "evidence")
+    );
+    assert_eq!(
+        [
+            "level",
+            "basis",
+            "named_level",
+            "named_title",
+            "described_level"
+        ]
+        .map(|c| get(1, c)),
+        ["head", "described", "", "", "head"]
+    );
+}
+
+#[test]
+fn a_title_column_is_the_named_title_and_wins_over_the_text() {
+    let out = joblevel()
+        .args(["batch", "-q", "-"])
+        .write_stdin(format!(
+            "id,title,description\n1,VP of Operations,\"{NAMED_DIRECTOR}\"\n2,Managing Director,\"{NAMED_DIRECTOR}\"\n"
+        ))
+        .output()
+        .unwrap();
+    let (headers, rows) = records(&out.stdout);
+    let get = |row: usize, name: &str| field(&headers, &rows[row], name).to_string();
+    assert_eq!(
+        [
+            "level",
+            "basis",
+            "named_level",
+            "named_title",
+            "title_level",
+            "fit"
+        ]
+        .map(|c| get(0, c)),
+        ["vp", "named", "vp", "VP of Operations", "vp", "over-titled"]
+    );
+    // A title column that names no level: no named level, whatever the text says.
+    assert_eq!(
+        ["level", "basis", "named_level", "title_level"].map(|c| get(1, c)),
+        [get(1, "described_level").as_str(), "described", "", "none"].map(String::from)
+    );
+}
+
+#[test]
+fn basis_described_answers_as_classify_does_with_the_same_basis() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = write(dir.path(), "doc.txt", NAMED_DIRECTOR.as_bytes());
+    let classify = joblevel()
+        .args(["classify", "--basis", "described", "--format", "json"])
+        .arg(&doc)
+        .output()
+        .unwrap();
+    let want: serde_json::Value = serde_json::from_slice(&classify.stdout).unwrap();
+    let out = joblevel()
+        .args([
+            "batch",
+            "-q",
+            "--basis",
+            "described",
+            "--format",
+            "jsonl",
+            "-",
+        ])
+        .write_stdin(format!("id,description\n1,\"{NAMED_DIRECTOR}\"\n"))
+        .output()
+        .unwrap();
+    let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(got["basis"], "described");
+    assert!(got["named_level"].is_null() && got["named_title"].is_null());
+    assert_eq!(got["level"], want["level"]);
+    assert_eq!(got["described_level"], want["described"]["level"]);
+    let confidence = want["described"]["confidence"].as_f64().unwrap();
+    assert!((got["confidence"].as_f64().unwrap() - confidence).abs() < 1e-4);
+}
+
+/// `joblevel batch - --input-format jsonl --format jsonl` as Spark's `RDD.pipe` runs it:
+/// each line in gives its line out, in order, and an answer comes back before the next line
+/// is sent (a writer that waits for answers is never kept waiting).
+#[test]
+fn jsonl_in_jsonl_out_is_a_line_in_line_out_filter() {
+    use std::io::{BufRead, BufReader, Write};
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("joblevel"))
+        .args([
+            "batch",
+            "-q",
+            "-",
+            "--input-format",
+            "jsonl",
+            "--format",
+            "jsonl",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    let wait = std::time::Duration::from_secs(60);
+    for (id, text) in [(1, VP), (2, HEAD)] {
+        let line = serde_json::json!({"id": id, "text": text, "title": null});
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+        let answer: serde_json::Value =
+            serde_json::from_str(&rx.recv_timeout(wait).expect("an answer per line")).unwrap();
+        assert_eq!(answer["id"], id.to_string());
+        assert_eq!(answer["level"], if id == 1 { "vp" } else { "head" });
+    }
+    // A line that is not JSON is still one line out, naming its line.
+    writeln!(stdin, "{{oops").unwrap();
+    drop(stdin);
+    let answer: serde_json::Value = serde_json::from_str(&rx.recv_timeout(wait).unwrap()).unwrap();
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("line 3: not JSON")
+    );
+    assert!(answer["level"].is_null());
+    assert_eq!(child.wait().unwrap().code(), Some(7));
+}
+
+#[test]
+fn jsonl_input_gives_the_same_answers_as_csv_one_line_per_record() {
+    let (mut csv_in, mut jsonl_in) = (String::from("id,title,description\n"), String::new());
+    for i in 0..3000 {
+        let (title, text) = match i % 3 {
+            0 => ("", VP),
+            1 => ("Director of Operations", HEAD),
+            _ => ("", NAMED_DIRECTOR),
+        };
+        csv_in += &format!("{i},{title},\"{}\"\n", text.replace('"', "\"\""));
+        jsonl_in += &format!(
+            "{}\n",
+            serde_json::json!({"id": i, "title": title, "description": text})
+        );
+    }
+    let csv_out = joblevel()
+        .args(["batch", "-q", "--format", "jsonl", "-"])
+        .write_stdin(csv_in)
+        .output()
+        .unwrap();
+    let jsonl_out = joblevel()
+        .args([
+            "batch",
+            "-q",
+            "--input-format",
+            "jsonl",
+            "--format",
+            "jsonl",
+            "-",
+        ])
+        .write_stdin(jsonl_in)
+        .output()
+        .unwrap();
+    assert_eq!(jsonl_out.status.code(), Some(0));
+    let lines = |out: &[u8]| -> Vec<serde_json::Value> {
+        String::from_utf8_lossy(out)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let (want, got) = (lines(&csv_out.stdout), lines(&jsonl_out.stdout));
+    assert_eq!(got.len(), 3000);
+    assert_eq!(got, want, "same rows, same answers, same order");
 }

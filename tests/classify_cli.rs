@@ -53,15 +53,15 @@ fn json_probabilities_sum_to_one_and_confidence_is_the_winner() {
         .output()
         .unwrap();
     let v = json_of(&out.stdout);
-    let p = &v["probabilities"];
+    let p = &v["described"]["probabilities"];
     let probs: Vec<f64> = ["head", "director", "vp"]
         .iter()
         .map(|l| p[l].as_f64().unwrap())
         .collect();
     assert!((probs.iter().sum::<f64>() - 1.0).abs() < 1e-9);
     let best = probs.iter().cloned().fold(0.0, f64::max);
-    assert_eq!(v["confidence"].as_f64().unwrap(), best);
-    let evidence = v["evidence"].as_array().unwrap();
+    assert_eq!(v["described"]["confidence"].as_f64().unwrap(), best);
+    let evidence = v["described"]["evidence"].as_array().unwrap();
     assert!(evidence.iter().filter(|e| e["level"] == "vp").count() <= 2);
     assert!(
         evidence

@@ -9,7 +9,7 @@ use joblevel::fit::{self, Verdict};
 use joblevel::labelled::{self, Columns, Posting};
 use joblevel::model::Provenance;
 use joblevel::{Classifier, Level, builtin, train};
-use std::path::PathBuf;
+mod common;
 
 /// A front-line operations post: shifts, the floor, reporting to a director.
 const SHIFT_POSTING: &str = "\
@@ -32,11 +32,7 @@ fn default_classifier() -> Classifier {
 }
 
 fn dev_postings() -> Option<Vec<Posting>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/dev.csv");
-    let Ok(data) = std::fs::read(&path) else {
-        eprintln!("skipped: {} is not here", path.display());
-        return None;
-    };
+    let data = common::shared_file("corpora/dev.csv")?;
     let postings = labelled::read(&data, &Columns::default(), true)
         .expect("dev.csv reads")
         .postings;

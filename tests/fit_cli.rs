@@ -4,6 +4,8 @@ use assert_cmd::Command;
 use predicates::str::contains;
 use std::path::PathBuf;
 
+mod common;
+
 fn joblevel() -> Command {
     Command::cargo_bin("joblevel").expect("binary is built")
 }
@@ -115,9 +117,7 @@ fn empty_description_is_an_input_error() {
 /// and a posting re-titled at all must rarely fit.
 #[test]
 fn real_postings_retitled_to_another_level_rarely_fit() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/dev.csv");
-    let Ok(data) = std::fs::read(&path) else {
-        eprintln!("skipped: {} is not here", path.display());
+    let Some(data) = common::shared_file("corpora/dev.csv") else {
         return;
     };
     let mut reader = csv::Reader::from_reader(data.as_slice());

@@ -4,15 +4,11 @@ use joblevel::labelled::{self, Columns};
 use joblevel::{Classifier, Level, builtin, eval, train};
 use std::path::PathBuf;
 
+mod common;
+
+/// The dev corpus: required under CI (see `common::shared_file`).
 fn dev_csv() -> Option<Vec<u8>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/dev.csv");
-    match std::fs::read(&path) {
-        Ok(data) => Some(data),
-        Err(_) => {
-            eprintln!("skipped: {} is not here", path.display());
-            None
-        }
-    }
+    common::shared_file("corpora/dev.csv")
 }
 
 fn labelled_example_postings() -> Vec<labelled::Posting> {

@@ -16,8 +16,12 @@ use std::path::PathBuf;
 ///
 /// Several labelled files are read as one set of postings (each with its own header).
 ///
-/// --mask-title removes each posting's own title from its text before scoring (and before
-/// learning, with --cv): what title fit relies on. --cv K runs stratified K-fold
+/// What is scored: by default `level` as a user gets it from the text alone (the title column
+/// is not given): the level the posting names for itself when it names one, else the
+/// described level; the named-level reader's coverage and precision are printed too.
+/// --basis described scores the described level of the text as it is. --mask-title scores
+/// the described level with each posting's own title (its title column) removed from its text
+/// (and before learning, with --cv): what title fit relies on. --cv K runs stratified K-fold
 /// cross-validation with a fixed seed: for each fold, a model is trained on the articles,
 /// the cues and the other K-1 folds, and scores the held-out fold; figures are pooled.
 ///
@@ -40,9 +44,13 @@ pub struct Args {
     /// Labelled CSV file(s), or `-` for stdin.
     #[arg(value_name = "LABELLED.csv", required = true, num_args = 1..)]
     inputs: Vec<PathBuf>,
-    /// Remove each posting's own title from its text.
+    /// Score the described level with each posting's own title removed from its text.
     #[arg(long)]
     mask_title: bool,
+    /// Which answer is scored when titles are not masked: `named` is `level` as a user gets
+    /// it (the named level, else the described level), `described` the described level.
+    #[arg(long, value_enum, default_value_t = super::Basis::Named)]
+    basis: super::Basis,
     /// K-fold cross-validation (train on K-1 folds + articles, test on the held-out fold).
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u16).range(2..))]
     cv: Option<u16>,
@@ -125,6 +133,12 @@ pub fn run(args: Args) -> Result<i32, Error> {
         );
         postings.extend(labelled.postings);
     }
+    let scored = match (args.mask_title, args.basis) {
+        (true, _) => eval::Scored::Masked,
+        (false, super::Basis::Described) => eval::Scored::Described,
+        (false, super::Basis::Named) => eval::Scored::Answer,
+    };
+    let named = (scored == eval::Scored::Answer).then(|| eval::NamedFigures::of(&postings));
     let training_err = |reason| Error::Model {
         path: PathBuf::from("training/"),
         reason,
@@ -142,7 +156,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
             &builtin::cues(),
             &args.learner.config(),
             &folds,
-            args.mask_title,
+            scored,
             |_, _, _| {},
         )
         .map_err(training_err)?
@@ -162,7 +176,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
             &builtin::cues(),
             &args.learner.config(),
             &folds,
-            args.mask_title,
+            scored,
             |_, _, _| {},
         )
         .map_err(training_err)?
@@ -171,7 +185,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
         postings
             .iter()
             .map(|p| {
-                eval::predict(&classifier, std::slice::from_ref(p), args.mask_title)
+                eval::predict(&classifier, std::slice::from_ref(p), scored)
                     .into_iter()
                     .next()
             })
@@ -233,6 +247,11 @@ pub fn run(args: Args) -> Result<i32, Error> {
             let out = serde_json::json!({
                 "setup": setup,
                 "mask_title": args.mask_title,
+                "scored": scored_name(scored),
+                "named": named.map(|n| serde_json::json!({
+                    "rows": n.rows, "answered": n.answered, "right": n.right,
+                    "coverage": n.coverage(), "precision": n.precision(),
+                })),
                 "metrics": metrics,
                 "groups": groups,
                 "skipped": skipped,
@@ -240,6 +259,17 @@ pub fn run(args: Args) -> Result<i32, Error> {
             println!("{out}");
         }
         Format::Text => {
+            println!("scored: {}", scored_name(scored));
+            if let Some(n) = named {
+                println!(
+                    "named level: answers on {} of {} postings ({:.1}%), right on {} of them ({:.1}%)",
+                    n.answered,
+                    n.rows,
+                    100.0 * n.coverage(),
+                    n.right,
+                    100.0 * n.precision()
+                );
+            }
             print!("{}", render(&metrics, &setup, args.mask_title, &skipped));
             if let Some(column) = group {
                 print!("{}", render_groups(column, &groups));
@@ -247,6 +277,15 @@ pub fn run(args: Args) -> Result<i32, Error> {
         }
     }
     Ok(0)
+}
+
+/// What was scored, in words.
+fn scored_name(scored: eval::Scored) -> &'static str {
+    match scored {
+        eval::Scored::Answer => "level as users get it (the named level, else the described level)",
+        eval::Scored::Described => "described level (--basis described)",
+        eval::Scored::Masked => "described level, each posting's own title masked (--mask-title)",
+    }
 }
 
 /// One line of figures per group.

@@ -36,7 +36,7 @@ pub struct Args {
     /// Below this probability the description's level is `uncertain` (0 to 1). The default
     /// suits the calibrated `default` model; on real postings the `articles` model's
     /// probabilities are flatter (rarely over 0.5), so give it about 0.4.
-    #[arg(long, default_value_t = fit::DEFAULT_MIN_CONFIDENCE, value_name = "P", value_parser = probability)]
+    #[arg(long, default_value_t = fit::DEFAULT_MIN_CONFIDENCE, value_name = "P", value_parser = super::probability)]
     min_confidence: f64,
     #[command(flatten)]
     scoring: super::ScoringArgs,
@@ -51,7 +51,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
             "{}",
             serde_json::json!({
                 "title": fit.title,
-                "description": super::classify::json(&fit.prediction),
+                "description": super::classify::prediction_json(&fit.prediction),
                 "verdict": fit.verdict,
                 "min_confidence": args.min_confidence,
             })
@@ -111,18 +111,5 @@ fn evidence_lines(fit: &Fit, level: Level) -> String {
         "  -\n".to_string()
     } else {
         lines.concat()
-    }
-}
-
-/// `--min-confidence`: a probability, so a typo such as `50` is refused, not read as "never".
-fn probability(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
-        Ok(_) => Err(format!(
-            "{s} is not a probability: give a number from 0 to 1, e.g. 0.5"
-        )),
-        Err(_) => Err(format!(
-            "{s:?} is not a number: give a probability from 0 to 1, e.g. 0.5"
-        )),
     }
 }

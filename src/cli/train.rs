@@ -47,6 +47,8 @@ pub struct Args {
 const WARN_BELOW: usize = 5;
 
 pub fn run(args: Args) -> Result<i32, Error> {
+    let inputs: Vec<&std::path::Path> = args.labelled.iter().map(|p| p.as_path()).collect();
+    super::output::Output::refuse_overwriting_inputs(Some(&args.output), &inputs)?;
     let config = args.learner.config();
     let mut trained_on = vec![
         "training/responsibilities.csv".to_string(),
@@ -152,10 +154,13 @@ pub fn run(args: Args) -> Result<i32, Error> {
     if args.output.as_os_str() == "-" {
         print!("{json}");
     } else {
-        std::fs::write(&args.output, json).map_err(|source| Error::Io {
+        // Never over the labelled file, and the old model stays until the new one is whole.
+        let mut out = super::output::Output::create(Some(&args.output), &inputs)?;
+        std::io::Write::write_all(&mut out, json.as_bytes()).map_err(|source| Error::Io {
             path: args.output.clone(),
             source,
         })?;
+        out.commit()?;
         eprintln!(
             "joblevel: wrote {} ({} features, {} postings)",
             args.output.display(),

@@ -1,0 +1,192 @@
+//! Scoring one row: its text and title found, both answers computed.
+
+use super::{Layout, MAX_RECORD_BYTES, MAX_TEXT_BYTES, Options, Row};
+use crate::answer::Basis;
+use crate::classify::{Classifier, Prediction};
+use crate::error::InputError;
+use crate::fit::{self, Verdict};
+use crate::level::Level;
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+use std::cell::RefCell;
+
+/// What scoring one row gave.
+pub(super) enum Outcome {
+    Scored(Scored),
+    Failed(String),
+}
+
+/// The answers for one row.
+pub(super) struct Scored {
+    /// The described level: the text scored with the named title masked out.
+    pub(super) described: Prediction,
+    /// The named level, and the title words it was read from in the text (`None`: the
+    /// row's title column).
+    pub(super) named: Option<(Level, Option<String>)>,
+    /// With a title column: the level the title names and the fit verdict.
+    pub(super) fit: Option<(Option<Level>, Verdict)>,
+}
+
+impl Scored {
+    pub(super) fn level(&self) -> Level {
+        self.named.as_ref().map_or(self.described.level, |n| n.0)
+    }
+
+    pub(super) fn basis(&self) -> Basis {
+        if self.named.is_some() {
+            Basis::Named
+        } else {
+            Basis::Described
+        }
+    }
+}
+
+pub(super) fn score(
+    classifier: &Classifier,
+    layout: &Layout,
+    row: &Row,
+    options: &Options,
+) -> Outcome {
+    let (text, title) = match text_of(layout, row) {
+        Ok(found) => found,
+        Err(reason) => return Outcome::Failed(reason),
+    };
+    match answer(classifier, &text, title, options) {
+        Ok(scored) => Outcome::Scored(scored),
+        Err(InputError::Blank | InputError::Empty) => Outcome::Failed("text is empty".into()),
+        Err(e) => Outcome::Failed(e.to_string()),
+    }
+}
+
+/// Both answers for one row, as [`Classifier::answer_by`] gives them, with the title column's
+/// level read through the per-thread cache.
+fn answer(
+    classifier: &Classifier,
+    text: &str,
+    title: Option<&str>,
+    options: &Options,
+) -> Result<Scored, InputError> {
+    let given = title.filter(|t| !t.trim().is_empty());
+    let fit_of = |described: &Prediction| {
+        title.map(|t| {
+            let level = title_level(t);
+            (
+                level,
+                fit::verdict(level, described, options.min_confidence),
+            )
+        })
+    };
+    let (named, described) = match (options.basis, given) {
+        (Basis::Described, Some(t)) => (None, classifier.classify_without_title(text, t)?),
+        (Basis::Described, None) => (None, classifier.classify(text)?),
+        // The title column is the named title; masking a text that is little more than its
+        // title can leave nothing, and then the text is scored as it is.
+        (Basis::Named, Some(t)) => (
+            title_level(t).map(|level| (level, None)),
+            classifier
+                .classify_without_title(text, t)
+                .or_else(|_| classifier.classify(text))?,
+        ),
+        (Basis::Named, None) => {
+            let a = classifier.answer_by(text, None, Basis::Named)?;
+            (a.named.map(|n| (n.level, Some(n.title))), a.described)
+        }
+    };
+    let fit = fit_of(&described);
+    Ok(Scored {
+        described,
+        named,
+        fit,
+    })
+}
+
+/// The level a title names, cached per thread: exports repeat a few thousand titles over
+/// millions of rows, and parsing one runs a dozen regexes.
+fn title_level(title: &str) -> Option<Level> {
+    thread_local! {
+        static CACHE: RefCell<FxHashMap<Box<str>, Option<Level>>> = RefCell::default();
+    }
+    CACHE.with_borrow_mut(|cache| {
+        if let Some(&level) = cache.get(title) {
+            return level;
+        }
+        if cache.len() >= TITLE_CACHE_LIMIT {
+            cache.clear();
+        }
+        let level = crate::title::parse(title).level;
+        cache.insert(title.into(), level);
+        level
+    })
+}
+
+const TITLE_CACHE_LIMIT: usize = 50_000;
+
+/// The text to score (text columns joined by a blank line) and the title, if any.
+fn text_of<'r>(layout: &Layout, row: &'r Row) -> Result<(Cow<'r, str>, Option<&'r str>), String> {
+    let fields = &row.fields;
+    if let Some(problem) = &row.problem {
+        return Err(problem.clone());
+    }
+    if row.cut {
+        return Err(format!(
+            "record is over the {} MiB limit: not read whole, not scored (fields over {} bytes \
+             are left empty here)",
+            MAX_RECORD_BYTES >> 20,
+            crate::error::MAX_ECHO
+        ));
+    }
+    let (got, want) = (fields.len(), layout.headers.len());
+    if got != want {
+        let how = if got < want {
+            "padded with empty fields"
+        } else {
+            "not scored, as its columns may be shifted; the extra fields are not written"
+        };
+        return Err(format!(
+            "record has {got} fields, header has {want} ({how})"
+        ));
+    }
+    let column = |i: usize| crate::error::snippet(&String::from_utf8_lossy(&layout.headers[i]), 60);
+    // One rule with `classify` (text::decode): a NUL byte means binary, not text.
+    let text_field = |c: usize| {
+        let bytes = &fields[c];
+        if let Some(offset) = memchr::memchr(0, bytes) {
+            return Err(format!(
+                "column {:?}: {}",
+                column(c),
+                InputError::Binary { offset }
+            ));
+        }
+        std::str::from_utf8(bytes).map_err(|e| {
+            format!(
+                "column {:?} is not valid UTF-8 (bad byte at offset {})",
+                column(c),
+                e.valid_up_to()
+            )
+        })
+    };
+    // One text column (the usual case) is borrowed from the record, not copied.
+    let text: Cow<'r, str> = match layout.text.as_slice() {
+        [single] => Cow::Borrowed(text_field(*single)?),
+        several => {
+            let mut joined = String::new();
+            for &c in several {
+                let part = text_field(c)?;
+                if !joined.is_empty() && !part.is_empty() {
+                    joined.push_str("\n\n");
+                }
+                joined.push_str(part);
+            }
+            Cow::Owned(joined)
+        }
+    };
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(InputError::TooLong {
+            len: text.len(),
+            limit: MAX_TEXT_BYTES,
+        }
+        .to_string());
+    }
+    let title = layout.title.map(text_field).transpose()?;
+    Ok((text, title))
+}

@@ -1,0 +1,33 @@
+//! Helpers shared by the integration tests.
+
+use std::path::PathBuf;
+
+/// A file of the shared data beside the project (`../shared/...`, as CI has it), read whole.
+///
+/// `None` when it is missing on a developer's machine (the test then says it skipped);
+/// under CI (`CI` set), or with `JOBLEVEL_NEED_SHARED` set, a missing file fails the test:
+/// a green run must not hide a check that never ran.
+#[allow(dead_code)]
+pub fn shared_file(relative: &str) -> Option<Vec<u8>> {
+    // JOBLEVEL_SHARED_DIR points elsewhere, e.g. at a missing directory to check this rule.
+    let dir = std::env::var_os("JOBLEVEL_SHARED_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+        PathBuf::from,
+    );
+    let path = dir.join(relative);
+    match std::fs::read(&path) {
+        Ok(data) => Some(data),
+        Err(e) => {
+            let required = ["CI", "JOBLEVEL_NEED_SHARED"]
+                .iter()
+                .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty() && x != "false"));
+            assert!(
+                !required,
+                "{} is needed (CI is set) but cannot be read: {e}",
+                path.display()
+            );
+            eprintln!("skipped: {} is not here ({e})", path.display());
+            None
+        }
+    }
+}
