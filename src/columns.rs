@@ -28,6 +28,10 @@ pub const TITLE_COLUMNS: [&str; 7] = [
     "job",
 ];
 
+/// Header names taken as a labelled posting's group (where it was collected) when no group
+/// column is named.
+pub const GROUP_COLUMNS: [&str; 1] = ["source"];
+
 /// Header names taken as the gold level in a labelled file.
 pub const LEVEL_COLUMNS: [&str; 3] = ["level", "label", "gold"];
 

@@ -43,6 +43,8 @@ pub enum Error {
     Model { path: PathBuf, reason: String },
     #[error("{0}")]
     Csv(String),
+    #[error("labelled postings {path}: {reason}")]
+    Labelled { path: PathBuf, reason: String },
     /// A flag or argument that cannot be used as given (exit code 2, like clap's own).
     #[error("{0}")]
     Usage(String),
@@ -81,7 +83,7 @@ impl Error {
             Error::Input(_) | Error::Csv(_) => exit::INPUT,
             Error::Usage(_) => exit::USAGE,
             Error::Io { .. } => exit::IO,
-            Error::Model { .. } | Error::Training { .. } => exit::MODEL,
+            Error::Model { .. } | Error::Training { .. } | Error::Labelled { .. } => exit::MODEL,
         }
     }
 }

@@ -17,6 +17,17 @@ pub const LEVEL_STEMS: [&str; 8] = [
     "avp", "director", "evp", "head", "presid", "svp", "vice", "vp",
 ];
 
+/// Stems that name the function every level of this tool shares (operations). Not learned
+/// either: the corpora label "Operations Manager" postings head, so "operations" would learn to
+/// mean head, where the articles use it for all three levels.
+pub const SHARED_FUNCTION_STEMS: [&str; 2] = ["oper", "ops"];
+
+/// True for a stem that is never a learned feature: it names a level ([`LEVEL_STEMS`]) or
+/// the shared function ([`SHARED_FUNCTION_STEMS`]).
+pub fn is_unlearned_stem(stem: &str) -> bool {
+    LEVEL_STEMS.contains(&stem) || SHARED_FUNCTION_STEMS.contains(&stem)
+}
+
 /// True for a stem that names a level; see [`LEVEL_STEMS`].
 pub fn is_level_stem(stem: &str) -> bool {
     LEVEL_STEMS.contains(&stem)
@@ -75,6 +86,9 @@ enum Element {
 pub struct CuePattern {
     source: String,
     elements: Vec<Element>,
+    /// `!a|b` before the first word: the cue does not fire right after these stems ("direct
+    /// reports include the director" is not a reporting line).
+    not_after: Vec<u32>,
 }
 
 impl CuePattern {
@@ -88,6 +102,12 @@ impl CuePattern {
 const NUMBER: u32 = u32::MAX - 2;
 const UNKNOWN: u32 = u32::MAX - 1;
 const STOP: u32 = u32::MAX;
+/// A stop word that negates what follows ("not", "never"): dropped from the stream like any
+/// stop word, but the next word is marked negated, and no cue starts at a negated word
+/// ("you will not report to a director").
+const NEGATION: u32 = u32::MAX - 3;
+/// The stop words that negate.
+pub(crate) const NEGATION_WORDS: [&str; 4] = ["not", "never", "no", "nor"];
 
 /// The low bits of [`Word::data`] for a word: its stem's unigram feature id, or the id one
 /// past the last feature when it has none (counted in a spare slot and dropped, so counting
@@ -135,6 +155,8 @@ struct Scratch {
     counts: Vec<u32>,
     /// The ids counted in this call, in order of first occurrence; only grows.
     touched: Vec<u32>,
+    /// Per word of `stream`: it follows a negation.
+    negated: Vec<bool>,
 }
 
 /// Lower-cased word -> analysed word.
@@ -225,7 +247,10 @@ impl Vocabulary {
                 }
                 Element::Stems { ids, .. } => {
                     for &id in ids {
-                        cue_index[id as usize].push(i);
+                        // Alternatives may share a stem (`set|sets`): one occurrence is one match.
+                        if !cue_index[id as usize].contains(&i) {
+                            cue_index[id as usize].push(i);
+                        }
                         stem_data[id as usize] |= STARTS_CUE;
                     }
                 }
@@ -285,14 +310,21 @@ impl Vocabulary {
             stream,
             counts,
             touched,
+            negated,
         } = &mut *scratch;
-        let n = self.analyse_into(&clean, cache, stream);
-        self.count_stream(&stream[..n], counts, touched, out);
+        let n = self.analyse_into(&clean, cache, stream, negated);
+        self.count_stream(&stream[..n], &negated[..n], counts, touched, out);
     }
 
     /// The analysed words of `text` without its stop words, written to the first returned
     /// number of slots of `stream`.
-    fn analyse_into(&self, text: &str, cache: &mut WordCache, stream: &mut Vec<Word>) -> usize {
+    fn analyse_into(
+        &self,
+        text: &str,
+        cache: &mut WordCache,
+        stream: &mut Vec<Word>,
+        negated: &mut Vec<bool>,
+    ) -> usize {
         let WordCache { packed, words, buf } = cache;
         if packed.len() + words.len() > CACHE_LIMIT {
             packed.clear();
@@ -303,8 +335,10 @@ impl Vocabulary {
         let most = text.len() / 2 + 2;
         if stream.len() < most {
             stream.resize(most, Word::default());
+            negated.resize(most, false);
         }
         let mut n = 0;
+        let mut negating = false;
         let mut tokens = text::tokens(text);
         while let Some(token) = tokens.next_raw() {
             let word = if token.packed[0] != 0 && !token.is_packed_number() {
@@ -338,7 +372,10 @@ impl Vocabulary {
                 }
             };
             stream[n] = word;
-            n += usize::from(word.stem != STOP);
+            negated[n] = negating;
+            let kept = word.stem != STOP && word.stem != NEGATION;
+            n += usize::from(kept);
+            negating = word.stem == NEGATION || (negating && !kept);
         }
         n
     }
@@ -348,6 +385,7 @@ impl Vocabulary {
     fn count_stream(
         &self,
         stream: &[Word],
+        negated: &[bool],
         counts: &mut Vec<u32>,
         touched: &mut Vec<u32>,
         out: &mut Counts,
@@ -388,7 +426,11 @@ impl Vocabulary {
                 prev_starts_bigram = false;
                 &self.number_cues
             };
+            let previous = prev;
             prev = w.stem;
+            if negated[i] {
+                continue;
+            }
             // The word matches the first element of a cue it starts, by construction of
             // `cue_index` (which takes no optional first word) or a number's range check.
             for &c in starting {
@@ -396,7 +438,7 @@ impl Vocabulary {
                 let first = match pattern.elements[0] {
                     Element::Number { min, max } => (min..=max).contains(&w.data),
                     _ => true,
-                };
+                } && !pattern.not_after.contains(&previous);
                 if first && matches_at(&pattern.elements[1..], &stream[i + 1..]) {
                     add(*fid);
                 }
@@ -415,8 +457,13 @@ impl Vocabulary {
     fn analyse(&self, word: &str) -> Word {
         let no_feature = self.keys.len() as u32;
         if text::is_stop_word(word) {
+            let stem = if NEGATION_WORDS.contains(&word) {
+                NEGATION
+            } else {
+                STOP
+            };
             return Word {
-                stem: STOP,
+                stem,
                 data: no_feature,
             };
         }
@@ -590,8 +637,22 @@ fn step(mut at: u64, words: &[Word], test: impl Fn(&Word) -> bool) -> u64 {
 /// Parses a cue pattern (see [`CuePattern`]), interning its stems with `intern`.
 fn parse_pattern(source: &str, intern: &mut dyn FnMut(&str) -> u32) -> Result<CuePattern, String> {
     let mut elements = Vec::new();
-    for part in source.split_whitespace() {
-        if part == "*" {
+    let mut not_after = Vec::new();
+    for (i, part) in source.split_whitespace().enumerate() {
+        if let Some(words) = part.strip_prefix('!') {
+            if i > 0 {
+                return Err(format!(
+                    "cue pattern {source:?}: `!{words}` is only allowed before the first word"
+                ));
+            }
+            for alt in words.split('|') {
+                for term in text::analyze(alt) {
+                    if let Term::Stem(s) = term {
+                        not_after.push(intern(&s));
+                    }
+                }
+            }
+        } else if part == "*" {
             elements.push(Element::Gap(1));
         } else if let Some(range) = part.strip_prefix('#') {
             let bad = || format!("bad number {part:?} in cue {source:?}: use #N+ or #N-M");
@@ -633,6 +694,7 @@ fn parse_pattern(source: &str, intern: &mut dyn FnMut(&str) -> u32) -> Result<Cu
     Ok(CuePattern {
         source: source.to_string(),
         elements,
+        not_after,
     })
 }
 

@@ -15,7 +15,7 @@ pub struct Posting {
     pub level: Level,
     pub text: String,
     pub title: Option<String>,
-    /// The value of the grouping column (`source`, ...) when one was asked for.
+    /// The value of the grouping column: the one named, else `source` when there is one.
     pub group: Option<String>,
 }
 
@@ -26,6 +26,7 @@ impl Posting {
             level: self.level,
             text: self.text_for_scoring(mask),
             source: format!("record {}", self.record),
+            group: self.group.clone(),
         }
     }
 
@@ -51,7 +52,8 @@ pub struct Columns<'a> {
     pub text: Option<&'a str>,
     pub title: Option<&'a str>,
     pub level: Option<&'a str>,
-    /// A column to group rows by (`eval --cv-group`, `--by`); must exist when named.
+    /// A column to group rows by (`eval --cv-group`, `--by`); must exist when named. When
+    /// `None`, a column named as in [`columns::GROUP_COLUMNS`] is used if there is one.
     pub group: Option<&'a str>,
 }
 
@@ -75,11 +77,13 @@ pub fn read(data: &[u8], columns: &Columns<'_>, needs_title: bool) -> Result<Lab
             Err(e) if needs_title || columns.title.is_some() => return Err(Error::Csv(e)),
             Err(_) => None,
         };
+    // Without a named group column, a `source` column (where the posting was collected) is
+    // the group when there is one: training uses it to find terms that hold across sources.
     let group_col = match columns.group {
         Some(name) => {
             Some(columns::resolve(&headers, Some(name), &[], "group").map_err(Error::Csv)?[0])
         }
-        None => None,
+        None => columns::find(&headers, &columns::GROUP_COLUMNS),
     };
     let mut out = Labelled::default();
     for (i, row) in reader.byte_records().enumerate() {

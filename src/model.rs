@@ -56,6 +56,10 @@ struct ModelFile {
 
 const FORMAT: u32 = 1;
 
+/// The largest idf, weight or bias a model file may hold. Learned values are under 100; a
+/// document sums a few thousand of them, so this keeps every score far from overflow.
+const MAX_VALUE: f32 = 1e6;
+
 /// Per-level weights over a vocabulary of stems, stem bigrams and cues.
 #[derive(Debug)]
 pub struct Model {
@@ -153,6 +157,36 @@ impl Model {
         let file: ModelFile = serde_json::from_str(json).map_err(|e| e.to_string())?;
         if file.format != FORMAT {
             return Err(format!("model format {} is not {FORMAT}", file.format));
+        }
+        // JSON numbers beyond f32 (1e39) read as infinity, and weights near f32::MAX overflow
+        // when summed: either makes scores NaN, so such a file is refused, not scored.
+        let finite = |x: f32| x.is_finite() && x.abs() <= MAX_VALUE;
+        if !file.bias.iter().copied().all(finite) {
+            return Err(format!(
+                "bias {:?} is not a finite number of sensible size",
+                file.bias
+            ));
+        }
+        if !finite(file.provenance.temperature) || file.provenance.temperature <= 0.0 {
+            return Err(format!(
+                "temperature {} is not a positive finite number",
+                file.provenance.temperature
+            ));
+        }
+        for (key, idf, w) in &file.features {
+            if !finite(*idf) || !w.iter().copied().all(finite) {
+                return Err(format!(
+                    "feature {key:?}: idf {idf} or weights {w:?} are not finite numbers of sensible size (at most {MAX_VALUE:e})"
+                ));
+            }
+        }
+        for cue in &file.cues {
+            if !finite(cue.weight) {
+                return Err(format!(
+                    "cue {:?}: weight {} is not finite",
+                    cue.name, cue.weight
+                ));
+            }
         }
         let mut keys = Vec::with_capacity(file.features.len());
         let mut idf = Vec::with_capacity(file.features.len());

@@ -19,7 +19,7 @@
 //!   [`crate::features::LEVEL_STEMS`].
 
 use crate::error::Error;
-use crate::features::{FeatureKey, is_level_stem};
+use crate::features::{FeatureKey, is_unlearned_stem};
 use crate::level::Level;
 use crate::model::{Cue, Model, Provenance, Value};
 use crate::text::{self, Term};
@@ -32,6 +32,9 @@ pub struct Example {
     pub text: String,
     /// Where it comes from: `000:5` for an article line, an id or row number for a posting.
     pub source: String,
+    /// The posting's group (the source it was collected from, one employer or job board), used
+    /// to keep terms that hold across sources and to balance sources; `None` for articles.
+    pub group: Option<String>,
 }
 
 /// Learner settings. The defaults are the shipped ones; README explains how they were chosen.
@@ -55,13 +58,28 @@ pub struct Config {
     pub calibrate: bool,
     /// Cue families to leave out (for measuring a family's effect).
     pub without_families: Vec<String>,
+    /// A posting term must occur in the postings of at least this many groups (sources).
+    pub min_sources: u32,
+    /// A posting term must lean to the same level in at least this many sources (0: no test);
+    /// see [`leans`].
+    pub consistent_sources: u32,
+    /// A bias offset per source while learning, pulled to 0 by this L2 penalty (`None`: no
+    /// offsets), so term weights learn what tells levels apart within a source rather than
+    /// what tells sources apart; see [`fit`].
+    pub source_bias: Option<f32>,
+    /// How much levels are balanced: 1 gives each level the same total weight, 0 weighs
+    /// every posting alike (the majority level then sets the prior).
+    pub level_balance: f32,
+    /// How much sources are balanced within a level: 0 weighs every posting alike, 1 gives
+    /// every source the same total weight per level.
+    pub source_balance: f32,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
-            article_weight: 0.1,
-            l2: 0.02,
+            article_weight: 0.3,
+            l2: 0.01,
             cue_l2: 0.05,
             min_df: 10,
             steps: 400,
@@ -69,6 +87,11 @@ impl Default for Config {
             cue_scale: 1.0,
             calibrate: true,
             without_families: Vec::new(),
+            min_sources: 1,
+            consistent_sources: 0,
+            source_balance: 0.0,
+            level_balance: 1.0,
+            source_bias: Some(0.05),
         }
     }
 }
@@ -95,6 +118,7 @@ pub fn parse_examples(csv_text: &str, path: &str) -> Result<Vec<Example>, Error>
             level,
             text,
             source,
+            group: None,
         });
     }
     Ok(out)
@@ -125,7 +149,7 @@ fn terms(text: &str, bigrams: bool) -> Vec<FeatureKey> {
         .into_iter()
         .map(|t| match t {
             // Single letters ("P" of P&L, "G" of G Suite) are fragments, not words.
-            Term::Stem(s) if s.chars().nth(1).is_some() && !is_level_stem(&s) => Some(s),
+            Term::Stem(s) if s.chars().nth(1).is_some() && !is_unlearned_stem(&s) => Some(s),
             _ => None,
         })
         .collect();
@@ -184,11 +208,17 @@ pub fn train(
             }
         }
     }
+    let spread = source_spread(postings, &posting_terms);
     let n_docs = (articles.len() + postings.len()) as f32;
     let mut keys = Vec::new();
     let mut idf = Vec::new();
     for (key, (in_articles, in_postings)) in df {
-        if in_articles > 0 || in_postings >= config.min_df {
+        let holds = || {
+            let (sources, agreeing) = spread.get(&key).copied().unwrap_or((0, 0));
+            sources >= config.min_sources
+                && (config.consistent_sources == 0 || agreeing >= config.consistent_sources)
+        };
+        if in_articles > 0 || (in_postings >= config.min_df && holds()) {
             keys.push(key);
             idf.push(((1.0 + n_docs) / (1.0 + (in_articles + in_postings) as f32)).ln() + 1.0);
         }
@@ -219,18 +249,25 @@ pub fn train(
     } else {
         config.article_weight
     };
+    // Bias groups: one for all, or (with `source_bias`) the articles and each source apart.
+    let mut groups: Vec<usize> = Vec::new();
+    let mut names: Vec<Option<&str>> = vec![None];
     for (set, weight) in [(articles, article_weight), (postings, 1.0)] {
-        let mut per_level = [0usize; 3];
-        for e in set {
-            per_level[e.level.index()] += 1;
-        }
-        let present = per_level.iter().filter(|&&n| n > 0).count().max(1) as f32;
-        for e in set {
-            let balance = set.len() as f32 / (present * per_level[e.level.index()] as f32);
+        let balance = balance_weights(set, config.level_balance, config.source_balance);
+        for (e, balance) in set.iter().zip(balance) {
             docs.push((untrained.values(&e.text), e.level.index(), weight * balance));
+            let name = e.group.as_deref();
+            groups.push(match names.iter().position(|g| *g == name) {
+                _ if config.source_bias.is_none() => 0,
+                Some(i) => i,
+                None => {
+                    names.push(name);
+                    names.len() - 1
+                }
+            });
         }
     }
-    let (mut weights, mut bias) = fit(&docs, &prior, n_terms, config);
+    let (mut weights, mut bias) = fit(&docs, &groups, &prior, n_terms, config);
     let mut provenance = provenance;
     if config.calibrate && postings.len() >= CALIBRATION_MIN_POSTINGS {
         let t = temperature(articles, postings, &cues, config)?;
@@ -240,6 +277,97 @@ pub fn train(
         provenance.temperature = t;
     }
     Model::new(provenance, keys, idf, weights, bias, cues)
+}
+
+/// Sample weights that give each level the same total weight (the set's size over the number
+/// of levels present). Within a level, a source with `n` postings of it weighs
+/// `n^(1 - source_balance)`: with 0 every posting weighs alike, with 1 every source alike.
+fn balance_weights(set: &[Example], level_balance: f32, source_balance: f32) -> Vec<f32> {
+    let mut cells: BTreeMap<(usize, Option<&str>), usize> = BTreeMap::new();
+    for e in set {
+        *cells
+            .entry((e.level.index(), e.group.as_deref()))
+            .or_default() += 1;
+    }
+    let mut level_mass = [0.0f32; 3];
+    for (&(level, _), &n) in &cells {
+        level_mass[level] += (n as f32).powf(1.0 - source_balance);
+    }
+    // Each level's share of the total weight: n^(1 - level_balance), normalised.
+    let mut per_level = [0usize; 3];
+    for e in set {
+        per_level[e.level.index()] += 1;
+    }
+    let shares: [f32; 3] = per_level.map(|n| (n as f32).powf(1.0 - level_balance));
+    let share_total: f32 = shares.iter().sum::<f32>().max(f32::MIN_POSITIVE);
+    set.iter()
+        .map(|e| {
+            let l = e.level.index();
+            let n = cells[&(l, e.group.as_deref())] as f32;
+            set.len() as f32 * shares[l] / share_total * n.powf(-source_balance) / level_mass[l]
+        })
+        .collect()
+}
+
+/// A source takes part in the lean test when it has at least this many postings of each of
+/// two levels or more.
+const LEAN_MIN_POSTINGS: usize = 3;
+
+/// Per posting term: the number of sources it occurs in, and the number of sources where it
+/// leans to the level it leans to overall. A term leans, in a set of postings, to the level
+/// whose postings contain it at the highest rate; only levels with at least
+/// [`LEAN_MIN_POSTINGS`] postings in a source are compared there. A term that names one
+/// employer's product or team occurs in one source; a term that carries level leans the same
+/// way in several.
+fn source_spread(
+    postings: &[Example],
+    terms: &[Vec<FeatureKey>],
+) -> BTreeMap<FeatureKey, (u32, u32)> {
+    let mut groups: Vec<Option<&str>> = postings.iter().map(|e| e.group.as_deref()).collect();
+    groups.sort();
+    groups.dedup();
+    let group_of = |e: &Example| groups.binary_search(&e.group.as_deref()).unwrap_or(0);
+    // sizes[group][level], df[term][group][level]
+    let mut sizes = vec![[0usize; 3]; groups.len()];
+    let mut df: BTreeMap<&FeatureKey, Vec<[u32; 3]>> = BTreeMap::new();
+    for (e, doc) in postings.iter().zip(terms) {
+        let g = group_of(e);
+        sizes[g][e.level.index()] += 1;
+        let mut seen: Vec<&FeatureKey> = doc.iter().collect();
+        seen.sort();
+        seen.dedup();
+        for key in seen {
+            df.entry(key).or_insert_with(|| vec![[0; 3]; groups.len()])[g][e.level.index()] += 1;
+        }
+    }
+    let totals: [usize; 3] = std::array::from_fn(|l| sizes.iter().map(|s| s[l]).sum::<usize>());
+    let lean = |counts: &[u32; 3], sizes: &[usize; 3], min: usize| -> Option<usize> {
+        let compared: Vec<usize> = (0..3).filter(|&l| sizes[l] >= min.max(1)).collect();
+        if compared.len() < 2 || counts.iter().all(|&c| c == 0) {
+            return None;
+        }
+        compared.into_iter().max_by(|&a, &b| {
+            let ra = counts[a] as f64 / sizes[a] as f64;
+            let rb = counts[b] as f64 / sizes[b] as f64;
+            ra.total_cmp(&rb)
+        })
+    };
+    df.into_iter()
+        .map(|(key, per_group)| {
+            let total: [u32; 3] = std::array::from_fn(|l| per_group.iter().map(|c| c[l]).sum());
+            let overall = lean(&total, &totals, 1);
+            let sources = per_group
+                .iter()
+                .filter(|c| c.iter().any(|&n| n > 0))
+                .count();
+            let agreeing = per_group
+                .iter()
+                .zip(&sizes)
+                .filter(|(c, s)| overall.is_some() && lean(c, s, LEAN_MIN_POSTINGS) == overall)
+                .count();
+            (key.clone(), (sources as u32, agreeing as u32))
+        })
+        .collect()
 }
 
 /// Below this many labelled postings there is too little held-out data to calibrate on.
@@ -312,34 +440,50 @@ fn temperature(
 }
 
 /// Softmax regression by full-batch Adam. Terms are pulled to 0 by `l2`; cues (ids from
-/// `n_terms` on) to their prior by `cue_l2`; the bias is free.
+/// `n_terms` on) to their prior by `cue_l2`; the biases are free.
+///
+/// `groups[d]` is document `d`'s bias group. With one group this is plain softmax regression.
+/// With several, each group adds a bias offset (pulled to 0 by `config.source_bias`): a
+/// source's level mix is explained by its own offset, so term weights learn what tells levels
+/// apart *within* sources, and a term that merely marks a source (whose postings are mostly one
+/// level) gains little. The returned bias is then fitted afresh on all documents with the term
+/// weights held, since a new posting's source is unknown.
 fn fit(
     docs: &[(Vec<Value>, usize, f32)],
+    groups: &[usize],
     prior: &[[f32; 3]],
     n_terms: usize,
     config: &Config,
 ) -> (Vec<[f32; 3]>, [f32; 3]) {
     let n = prior.len();
+    let n_groups = groups.iter().max().map_or(1, |&g| g + 1);
     let total: f32 = docs.iter().map(|d| d.2).sum::<f32>().max(f32::MIN_POSITIVE);
     let mut w: Vec<[f32; 3]> = prior.to_vec();
-    let mut b = [0.0f32; 3];
-    let (mut m, mut v) = (vec![[0.0f32; 3]; n + 1], vec![[0.0f32; 3]; n + 1]);
+    // The shared bias at `n`, then the offsets of groups 1.. (group 0 has none).
+    w.extend(std::iter::repeat_n([0.0f32; 3], n_groups));
+    let offset_l2 = config.source_bias.unwrap_or(0.0);
     let (lr, beta1, beta2, eps) = (0.05f32, 0.9f32, 0.999f32, 1e-8f32);
-    let mut grad = vec![[0.0f32; 3]; n + 1];
-    for step in 1..=config.steps {
-        for (i, g) in grad.iter_mut().enumerate().take(n) {
+    let mut adam = Adam::new(w.len());
+    let mut grad = vec![[0.0f32; 3]; w.len()];
+    for _ in 0..config.steps {
+        for (i, g) in grad.iter_mut().enumerate() {
             let (lambda, target) = if i < n_terms {
                 (config.l2, [0.0; 3])
-            } else {
+            } else if i < n {
                 (config.cue_l2, prior[i])
+            } else if i == n {
+                (0.0, [0.0; 3])
+            } else {
+                (offset_l2, [0.0; 3])
             };
             for l in 0..3 {
                 g[l] = lambda * (w[i][l] - target[l]);
             }
         }
-        grad[n] = [0.0; 3];
-        for (values, y, weight) in docs {
-            let mut s = b;
+        for ((values, y, weight), &group) in docs.iter().zip(groups) {
+            let b = n + group;
+            let mut s: [f32; 3] =
+                std::array::from_fn(|l| w[n][l] + if group > 0 { w[b][l] } else { 0.0 });
             for x in values {
                 for l in 0..3 {
                     s[l] += x.value * w[x.feature as usize][l];
@@ -356,24 +500,74 @@ fn fit(
             }
             for l in 0..3 {
                 grad[n][l] += err[l];
-            }
-        }
-        let (c1, c2) = (1.0 - beta1.powi(step as i32), 1.0 - beta2.powi(step as i32));
-        for i in 0..=n {
-            for l in 0..3 {
-                let g = grad[i][l];
-                m[i][l] = beta1 * m[i][l] + (1.0 - beta1) * g;
-                v[i][l] = beta2 * v[i][l] + (1.0 - beta2) * g * g;
-                let delta = lr * (m[i][l] / c1) / ((v[i][l] / c2).sqrt() + eps);
-                if i < n {
-                    w[i][l] -= delta;
-                } else {
-                    b[l] -= delta;
+                if group > 0 {
+                    grad[b][l] += err[l];
                 }
             }
         }
+        adam.step(&mut w, &grad, lr, beta1, beta2, eps);
     }
-    (w, b)
+    let mut bias = w[n];
+    w.truncate(n);
+    if n_groups > 1 {
+        // One shared bias for unseen postings: fitted with the weights held.
+        let scores: Vec<[f32; 3]> = docs
+            .iter()
+            .map(|(values, _, _)| {
+                let mut s = [0.0f32; 3];
+                for x in values {
+                    for l in 0..3 {
+                        s[l] += x.value * w[x.feature as usize][l];
+                    }
+                }
+                s
+            })
+            .collect();
+        let mut b = vec![[0.0f32; 3]];
+        let mut adam = Adam::new(1);
+        for _ in 0..config.steps {
+            let mut g = [0.0f32; 3];
+            for ((_, y, weight), s) in docs.iter().zip(&scores) {
+                let p = crate::model::softmax(std::array::from_fn(|l| s[l] + b[0][l]));
+                for l in 0..3 {
+                    g[l] += weight / total * (p[l] as f32 - if l == *y { 1.0 } else { 0.0 });
+                }
+            }
+            adam.step(&mut b, &[g], lr, beta1, beta2, eps);
+        }
+        bias = b[0];
+    }
+    (w, bias)
+}
+
+/// Adam's moment estimates for a vector of per-level parameters.
+struct Adam {
+    m: Vec<[f32; 3]>,
+    v: Vec<[f32; 3]>,
+    t: i32,
+}
+
+impl Adam {
+    fn new(n: usize) -> Adam {
+        Adam {
+            m: vec![[0.0; 3]; n],
+            v: vec![[0.0; 3]; n],
+            t: 0,
+        }
+    }
+
+    fn step(&mut self, w: &mut [[f32; 3]], grad: &[[f32; 3]], lr: f32, b1: f32, b2: f32, eps: f32) {
+        self.t += 1;
+        let (c1, c2) = (1.0 - b1.powi(self.t), 1.0 - b2.powi(self.t));
+        for i in 0..w.len() {
+            for l in 0..3 {
+                let g = grad[i][l];
+                self.m[i][l] = b1 * self.m[i][l] + (1.0 - b1) * g;
+                self.v[i][l] = b2 * self.v[i][l] + (1.0 - b2) * g * g;
+                w[i][l] -= lr * (self.m[i][l] / c1) / ((self.v[i][l] / c2).sqrt() + eps);
+            }
+        }
+    }
 }
 
 /// Counts of examples per level, for reports.

@@ -53,12 +53,17 @@ fn cross_validation_never_trains_on_its_test_fold() {
 }
 
 #[test]
-fn shipped_default_model_is_what_training_on_dev_csv_gives() {
+fn shipped_default_model_is_what_training_on_dev_and_extra_csv_gives() {
     let Some(data) = dev_csv() else { return };
-    let postings = labelled::read(&data, &Columns::default(), true)
-        .unwrap()
-        .postings;
-    let examples: Vec<_> = postings.iter().map(|p| p.example(true)).collect();
+    let extra = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/extra.csv");
+    let extra = std::fs::read(&extra).expect("extra.csv is beside dev.csv");
+    let mut examples = Vec::new();
+    for data in [&data, &extra] {
+        let postings = labelled::read(data, &Columns::default(), true)
+            .unwrap()
+            .postings;
+        examples.extend(postings.iter().map(|p| p.example(true)));
+    }
     let shipped = builtin::model("default").unwrap();
     let retrained = train::train(
         &builtin::articles(),
@@ -70,8 +75,8 @@ fn shipped_default_model_is_what_training_on_dev_csv_gives() {
     .unwrap();
     assert!(
         retrained.to_json() == builtin::DEFAULT_MODEL,
-        "training/model.json is stale: regenerate it with \
-         `joblevel train --labelled ../shared/corpora/dev.csv -o training/model.json`"
+        "training/model.json is stale: regenerate it with `joblevel train --labelled \
+         ../shared/corpora/dev.csv --labelled ../shared/corpora/extra.csv -o training/model.json`"
     );
 }
 

@@ -272,3 +272,136 @@ fn a_missing_group_column_is_named() {
         .code(3)
         .stderr(predicates::str::contains("employer"));
 }
+
+/// The articles model as JSON, changed by `edit`, written to `dir`. Numbers are spliced in as
+/// text, so values beyond f32 reach the loader as written.
+fn model_with(dir: &Path, name: &str, edit: impl Fn(&mut serde_json::Value)) -> PathBuf {
+    let out = joblevel().arg("train").output().unwrap();
+    let mut json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    edit(&mut json);
+    let path = dir.join(name);
+    let text = json.to_string().replace("\"HUGE\"", "1e39");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_model_with_non_finite_values_is_refused_at_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = corpora().join("head-operations.txt");
+    let overflowing = model_with(dir.path(), "overflow.json", |j| {
+        j["bias"][0] = "HUGE".into()
+    });
+    // Every weight near f32::MAX: each is finite, their sum is not.
+    let huge = model_with(dir.path(), "huge.json", |j| {
+        for f in j["features"].as_array_mut().unwrap() {
+            f[2] = serde_json::json!([3e38, 3e38, -3e38]);
+        }
+    });
+    for (bad, args) in [
+        (overflowing, ["classify", "--model"].as_slice()),
+        (
+            huge,
+            ["fit", "--title", "VP of Operations", "--model"].as_slice(),
+        ),
+    ] {
+        joblevel()
+            .args(args)
+            .arg(&bad)
+            .arg(&text)
+            .assert()
+            .code(5)
+            .stderr(predicates::str::contains("finite"));
+    }
+}
+
+#[test]
+fn direct_reports_and_a_negated_reporting_line_are_not_a_reporting_line() {
+    let evidence = |text: &str| {
+        let out = joblevel()
+            .args([
+                "classify", "--model", "articles", "--format", "json", "--top", "50", "-",
+            ])
+            .write_stdin(text)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let fires = |text: &str| evidence(text).contains("cue:reports_to_director");
+    assert!(fires(
+        "You will report to the Operations Director and run the warehouse shifts."
+    ));
+    assert!(!fires(
+        "Your direct reports include the Operations Director and the logistics leads."
+    ));
+    assert!(!fires(
+        "You will not report to a Regional Director; this role reports to the CEO."
+    ));
+    assert!(
+        evidence("You will not report to a Regional Director; this role reports to the CEO.")
+            .contains("cue:reports_to_ceo")
+    );
+}
+
+#[test]
+fn training_on_postings_of_one_level_or_none_is_refused_with_the_reason() {
+    let one_level = "description,level\nRun the shift,head\nKeep the floor safe,head\n";
+    joblevel()
+        .args(["train", "--labelled", "-"])
+        .write_stdin(one_level)
+        .assert()
+        .code(5)
+        .stderr(predicates::str::contains("same level (head)"));
+    let unknown = "description,level\nRun the shift,manager\nOwn the company,boss\n";
+    joblevel()
+        .args(["train", "--labelled", "-"])
+        .write_stdin(unknown)
+        .assert()
+        .code(5)
+        .stderr(predicates::str::contains("no usable labelled posting"));
+    // Two levels with a handful of postings each train, with a warning per thin level.
+    let thin = "description,level\nRun the shift,head\nSet the regional plan,director\n";
+    joblevel()
+        .args(["train", "--labelled", "-"])
+        .write_stdin(thin)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("only 1 labelled head postings"))
+        .stderr(predicates::str::contains("only 0 labelled vp postings"));
+}
+
+#[test]
+fn training_on_a_file_without_a_level_column_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nolevel.csv");
+    std::fs::write(&path, "title,description\nOps,Run the shift\n").unwrap();
+    joblevel()
+        .args(["train", "--labelled"])
+        .arg(&path)
+        .assert()
+        .code(5)
+        .stderr(predicates::str::contains("nolevel.csv"))
+        .stderr(predicates::str::contains("no level column"));
+}
+
+#[test]
+fn a_binary_labelled_file_is_refused_without_echoing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("blob.csv");
+    let mut bytes = b"description,level\n".to_vec();
+    bytes.extend([0u8, 159, 146, 150, 7, 0, 1]);
+    std::fs::write(&path, &bytes).unwrap();
+    for command in [["eval", "--model"], ["train", "--labelled"]] {
+        let mut cmd = joblevel();
+        cmd.args(command);
+        if command[0] == "eval" {
+            cmd.arg("articles");
+        }
+        let out = cmd.arg(&path).output().unwrap();
+        assert_eq!(out.status.code(), Some(3), "{command:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("binary (NUL byte at offset 18)"), "{err}");
+        assert!(err.len() < 300, "{err}");
+    }
+}

@@ -61,17 +61,6 @@ def test_two_python_threads_scoring_at_once_finish_sooner_than_one_after_the_oth
     _assert_python_threads_scale(work)
 
 
-def test_single_classify_calls_release_the_gil_too(generated):
-    clf = joblevel.Classifier(top=0)
-    texts = list(generated.description.head(1500))
-
-    def work():
-        for text in texts:
-            clf.classify(text)
-
-    _assert_python_threads_scale(work)
-
-
 def test_python_code_runs_while_another_thread_scores(generated):
     """A spinning Python thread keeps its pace while the main thread is inside the engine.
     Were the GIL held there, it would stand still (a ratio near 0.01, as during `sorted()` of a

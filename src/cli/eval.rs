@@ -108,6 +108,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
     let mut skipped: Vec<(Option<String>, u64, String)> = Vec::new();
     for input in &args.inputs {
         let data = super::read_input(input)?;
+        super::check_not_binary(input, &data)?;
         let labelled = labelled::read(&data, &columns, args.mask_title)
             .map_err(|e| Error::Csv(format!("{}: {e}", input.display())))?;
         if labelled.postings.is_empty() {

@@ -135,6 +135,19 @@ pub fn hint_if_terminal(what: &str) {
     }
 }
 
+/// Refuses a labelled file that holds a NUL byte (a binary file), as `classify` does, rather
+/// than reading it as CSV and echoing its bytes in messages.
+pub fn check_not_binary(path: &Path, data: &[u8]) -> Result<(), Error> {
+    match memchr::memchr(0, data) {
+        Some(offset) => Err(Error::Csv(format!(
+            "{}: {}",
+            path.display(),
+            joblevel::error::InputError::Binary { offset }
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// `--model`: `default`, `articles`, or a model file written by `joblevel train -o`.
 pub fn load_model(spec: &str) -> Result<Model, Error> {
     match builtin::model(spec) {
@@ -276,6 +289,25 @@ pub struct LearnerArgs {
     /// Do not calibrate the probabilities on held-out postings.
     #[arg(long, help_heading = "Learner")]
     pub no_calibrate: bool,
+    /// A posting term must occur in the postings of at least this many sources.
+    #[arg(long, default_value_t = joblevel::train::Config::default().min_sources, help_heading = "Learner")]
+    pub min_sources: u32,
+    /// A posting term must lean to the same level in at least this many sources (0: off).
+    #[arg(long, default_value_t = joblevel::train::Config::default().consistent_sources, help_heading = "Learner")]
+    pub consistent_sources: u32,
+    /// L2 penalty on the per-source bias offsets learned beside the terms, so terms learn what
+    /// tells levels apart within a source (0: free offsets).
+    #[arg(long, value_name = "L2", default_value_t = joblevel::train::Config::default().source_bias.unwrap_or(0.0), help_heading = "Learner")]
+    pub source_bias: f32,
+    /// No per-source bias offsets: one bias for all postings.
+    #[arg(long, help_heading = "Learner")]
+    pub no_source_bias: bool,
+    /// Balance levels: 1 gives each level the same weight, 0 weighs postings alike.
+    #[arg(long, default_value_t = joblevel::train::Config::default().level_balance, help_heading = "Learner")]
+    pub level_balance: f32,
+    /// Balance sources within a level: 0 weighs postings alike, 1 weighs sources alike.
+    #[arg(long, default_value_t = joblevel::train::Config::default().source_balance, help_heading = "Learner")]
+    pub source_balance: f32,
     /// Leave out a cue family (reporting, scope, experience, team); repeatable.
     #[arg(long, value_name = "FAMILY", help_heading = "Learner")]
     pub without_family: Vec<String>,
@@ -293,6 +325,11 @@ impl LearnerArgs {
             cue_scale: self.cue_scale,
             calibrate: !self.no_calibrate,
             without_families: self.without_family.clone(),
+            min_sources: self.min_sources,
+            consistent_sources: self.consistent_sources,
+            source_balance: self.source_balance,
+            level_balance: self.level_balance,
+            source_bias: (!self.no_source_bias).then_some(self.source_bias),
         }
     }
 }

@@ -14,14 +14,19 @@ use std::path::PathBuf;
 /// `level` column (head, director or vp); each posting's own title is masked out first, so the
 /// model learns what the job is, not what it is called.
 ///
+/// --labelled may be given several times; the files are read as one set of postings. A
+/// `source` column, when present, tells which postings come from the same source (employer
+/// or job board), for --min-sources, --consistent-sources and --source-balance.
+///
 /// The shipped default model is made with:
-///   joblevel train --labelled ../shared/corpora/dev.csv -o training/model.json
+///   joblevel train --labelled ../shared/corpora/dev.csv --labelled ../shared/corpora/extra.csv -o training/model.json
 #[derive(clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// Labelled CSV of postings (columns: level, a text column, optionally a title column).
+    /// Labelled CSV of postings (columns: level, a text column, optionally title and
+    /// source columns); repeatable.
     #[arg(long, value_name = "FILE.csv")]
-    labelled: Option<PathBuf>,
+    labelled: Vec<PathBuf>,
     /// Where to write the model; `-` for stdout.
     #[arg(short, long, value_name = "FILE", default_value = "-")]
     output: PathBuf,
@@ -38,6 +43,9 @@ pub struct Args {
     learner: super::LearnerArgs,
 }
 
+/// Fewer labelled postings of a level than this earn a warning.
+const WARN_BELOW: usize = 5;
+
 pub fn run(args: Args) -> Result<i32, Error> {
     let inputs: Vec<&std::path::Path> = args.labelled.iter().map(|p| p.as_path()).collect();
     super::output::Output::refuse_overwriting_inputs(Some(&args.output), &inputs)?;
@@ -46,36 +54,80 @@ pub fn run(args: Args) -> Result<i32, Error> {
         "training/responsibilities.csv".to_string(),
         "training/cues.csv".to_string(),
     ];
-    let mut command = "joblevel train".to_string();
-    let postings = match &args.labelled {
-        None => Vec::new(),
-        Some(path) => {
-            let data = super::read_input(path)?;
-            let columns = Columns {
-                text: args.text_column.as_deref(),
-                title: args.title_column.as_deref(),
-                level: None,
-                group: None,
-            };
-            let labelled = labelled::read(&data, &columns, false)?;
-            for (record, reason) in &labelled.skipped {
-                eprintln!(
-                    "joblevel: {}: record {record} skipped: {reason}",
-                    path.display()
-                );
-            }
-            let name = path
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-            trained_on.push(format!("{name} ({} postings)", labelled.postings.len()));
-            command = format!("joblevel train --labelled {name}");
+    let mut postings = Vec::new();
+    let mut names = Vec::new();
+    for path in &args.labelled {
+        let data = super::read_input(path)?;
+        super::check_not_binary(path, &data)?;
+        let columns = Columns {
+            text: args.text_column.as_deref(),
+            title: args.title_column.as_deref(),
+            level: None,
+            group: None,
+        };
+        // The labelled file is training data: a file that cannot be trained on is a
+        // training error (exit 5), named.
+        let training_err = |reason: String| Error::Labelled {
+            path: path.clone(),
+            reason,
+        };
+        let labelled = labelled::read(&data, &columns, false).map_err(|e| match e {
+            Error::Csv(reason) => training_err(reason),
+            e => e,
+        })?;
+        for (record, reason) in &labelled.skipped {
+            eprintln!(
+                "joblevel: {}: record {record} skipped: {reason}",
+                path.display()
+            );
+        }
+        if labelled.postings.is_empty() {
+            return Err(training_err(format!(
+                "no usable labelled posting ({} rows skipped)",
+                labelled.skipped.len()
+            )));
+        }
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        trained_on.push(format!("{name} ({} postings)", labelled.postings.len()));
+        names.push(name);
+        postings.extend(
             labelled
                 .postings
                 .iter()
-                .map(|p| p.example(!args.no_mask_title))
-                .collect()
+                .map(|p| p.example(!args.no_mask_title)),
+        );
+    }
+    let mut command = "joblevel train".to_string();
+    for name in &names {
+        command += &format!(" --labelled {name}");
+    }
+    if !postings.is_empty() {
+        let counts = train::level_counts(&postings);
+        let present = counts.iter().filter(|&&n| n > 0).count();
+        if present < 2 {
+            return Err(Error::Labelled {
+                path: PathBuf::from(names.join(", ")),
+                reason: format!(
+                    "every labelled posting has the same level ({}): a model needs at least two levels to learn what tells them apart",
+                    joblevel::Level::ALL
+                        .iter()
+                        .find(|l| counts[l.index()] > 0)
+                        .map_or("none", |l| l.as_str())
+                ),
+            });
         }
-    };
+        for level in joblevel::Level::ALL {
+            let n = counts[level.index()];
+            if n < WARN_BELOW {
+                eprintln!(
+                    "joblevel: warning: only {n} labelled {} postings; its learned weights rest on very little",
+                    level.as_str()
+                );
+            }
+        }
+    }
     let provenance = Provenance {
         name: if postings.is_empty() {
             "articles"
