@@ -114,7 +114,8 @@ pub struct Options {
     pub chunk_bytes: usize,
     /// Evidence terms written per row (for the predicted level).
     pub evidence_terms: usize,
-    /// With a title column: below this confidence the fit verdict is `uncertain`.
+    /// With a title column: how sure the described level must be to lie below (above) the
+    /// title's for `over-titled` (`under-titled`); see [`fit::verdict`].
     pub min_confidence: f64,
     /// Longest record read ([`MAX_RECORD_BYTES`]; smaller in tests).
     pub max_record_bytes: usize,

@@ -120,7 +120,10 @@ fn a_recruiter_checks_a_posting_and_scores_a_csv_in_chromium() {
 
     assert_eq!(text_of(&tab, "#level"), "Director");
     let verdict = text_of(&tab, "#verdict");
-    assert_eq!(verdict, "titled Director, reads as Head: over-titled");
+    assert_eq!(
+        verdict,
+        "titled Director, reads below it (0.95): over-titled"
+    );
     let marks: Value = eval(
         &tab,
         "JSON.stringify([...document.querySelectorAll('#highlighted mark')].map(m => \

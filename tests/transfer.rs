@@ -2,8 +2,8 @@
 //! cross-validation on the real postings of `../shared/corpora/dev.csv` and `extra.csv` (read
 //! at test time, never copied into the project).
 //!
-//! `cargo test --release --test transfer -- --ignored --nocapture` prints the title-fit figures
-//! out of sample, as reported in README.
+//! `cargo test --release --test transfer -- --nocapture` prints the title-fit figures out of
+//! sample, as reported in README.
 
 use joblevel::eval::{self, Metrics};
 use joblevel::fit::{self, Verdict};
@@ -79,9 +79,10 @@ fn title_for(level: Level) -> &'static str {
     }
 }
 
+/// Title fit out of sample: true titles must fit at least 60% of the time, and head and vp
+/// postings titled as the other level at most 15% (issue 11's targets). Measured 69% and 7%.
 #[test]
-#[ignore]
-fn print_title_fit_out_of_sample() {
+fn titles_fit_out_of_sample_on_sources_left_out_of_training() {
     let Some(postings) = corpus() else { return };
     let (folds, names) = eval::group_folds(&postings, eval::MIN_GROUP);
     let min = fit::DEFAULT_MIN_CONFIDENCE;
@@ -139,4 +140,6 @@ fn print_title_fit_out_of_sample() {
         swapped[1],
         pct(swapped)
     );
+    assert!(pct(truth) >= 60.0, "true titles fit {truth:?}");
+    assert!(pct(swapped) <= 15.0, "swapped titles fit {swapped:?}");
 }

@@ -56,10 +56,16 @@ class ParsedTitle(TypedDict):
     function: Optional[str]
     reason: str
 
+class Sides(TypedDict):
+    """Probabilities that the described level lies below and above the title's."""
+    below: float
+    above: float
+
 class FitAnswer(TypedDict):
     title: ParsedTitle
     description: Described
     verdict: Literal["fits", "over-titled", "under-titled", "title-not-a-level", "uncertain"]
+    sides: Optional[Sides]
     min_confidence: float
 
 MODELS: list[str]

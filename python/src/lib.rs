@@ -155,7 +155,8 @@ impl Classifier {
     /// Does `title` fit the level `text` describes? The dict `joblevel fit --format json`
     /// prints: the parsed title, the description's classification (title masked out), the
     /// verdict (`fits`, `over-titled`, `under-titled`, `title-not-a-level`, `uncertain`) and
-    /// `min_confidence`, the probability under which the described level is `uncertain`.
+    /// `min_confidence`; `sides` holds the probabilities that the described level lies below
+    /// and above the title's, which the verdict is decided on (see `joblevel fit --help`).
     #[pyo3(signature = (title, text, min_confidence = fit::DEFAULT_MIN_CONFIDENCE))]
     fn fit(
         &self,
@@ -176,6 +177,7 @@ impl Classifier {
                         "title": f.title,
                         "description": Described(&f.prediction),
                         "verdict": f.verdict,
+                        "sides": f.sides,
                         "min_confidence": min_confidence,
                     })
                     .to_string()

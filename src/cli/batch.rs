@@ -92,7 +92,8 @@ pub struct Args {
     /// Evidence terms per row (at most 1000).
     #[arg(long, default_value_t = 3, value_name = "N", value_parser = super::top)]
     top: usize,
-    /// With a title column: below this probability (0 to 1) the fit verdict is `uncertain`.
+    /// With a title column: the probability (0 to 1) the described level must lie below (above)
+    /// the title's for `over-titled` (`under-titled`); see `joblevel fit --help`.
     #[arg(long, default_value_t = joblevel::fit::DEFAULT_MIN_CONFIDENCE, value_name = "P", value_parser = super::probability)]
     min_confidence: f64,
     /// Which answer `level` gives.

@@ -12,11 +12,13 @@ use std::path::PathBuf;
 /// posting's own title masked out (so "As Director of Operations you will..." is not evidence
 /// for director, while "reports to the VP" is evidence of a level below VP), and compares:
 ///
-///   fits               the title names the level the description describes
-///   over-titled        the title names a higher level than the description describes
-///   under-titled       the title names a lower level than the description describes
+///   fits               the description's level is neither below nor above the title's
+///                      (each side has probability at most 1 - --min-confidence)
+///   over-titled        the description's level is below the title's (probability at
+///                      least --min-confidence)
+///   under-titled       the description's level is above the title's (same)
 ///   title-not-a-level  the title names no management level (the reason is shown)
-///   uncertain          the description's level has probability under --min-confidence
+///   uncertain          a side's probability is between 1 - --min-confidence and it
 ///
 /// Exit code: 0 fits, 1 over- or under-titled, 6 title-not-a-level or uncertain,
 /// 3 unusable input.
@@ -33,9 +35,9 @@ pub struct Args {
     /// The description: a file, or `-` for stdin.
     #[arg(default_value = "-", value_name = "FILE|-")]
     input: PathBuf,
-    /// Below this probability the description's level is `uncertain` (0 to 1). The default
-    /// suits the calibrated `default` model; on real postings the `articles` model's
-    /// probabilities are flatter (rarely over 0.5), so give it about 0.4.
+    /// How sure the description must be that its level lies below (or above) the title's to
+    /// call a misfit (0 to 1); with more than 0.5, sides between 1 - P and P are `uncertain`.
+    /// The `default` model's probabilities are calibrated, so 0.5 means more likely than not.
     #[arg(long, default_value_t = fit::DEFAULT_MIN_CONFIDENCE, value_name = "P", value_parser = super::probability)]
     min_confidence: f64,
     #[command(flatten)]
@@ -53,6 +55,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
                 "title": fit.title,
                 "description": super::classify::prediction_json(&fit.prediction),
                 "verdict": fit.verdict,
+                "sides": fit.sides,
                 "min_confidence": args.min_confidence,
             })
         ),
@@ -73,20 +76,21 @@ fn render(fit: &Fit, min_confidence: f64) -> String {
         "description:  {} (confidence {:.2}; head {:.2}, director {:.2}, vp {:.2})\n",
         p.level, p.confidence, p.probabilities[0], p.probabilities[1], p.probabilities[2]
     );
+    let (below, above) = fit.sides.map_or((0.0, 0.0), |s| (s.below, s.above));
     let why = match fit.verdict {
-        Verdict::Fits => format!("the description reads as {}, as the title says", p.level),
+        Verdict::Fits => format!(
+            "the description reads as {named}: below it with probability {below:.2}, above {above:.2}"
+        ),
         Verdict::OverTitled => format!(
-            "the title says {named}, the description reads as {}",
-            p.level
+            "the title says {named}; the description reads below {named} with probability {below:.2}"
         ),
         Verdict::UnderTitled => format!(
-            "the title says {named}, the description reads as {}",
-            p.level
+            "the title says {named}; the description reads above {named} with probability {above:.2}"
         ),
         Verdict::TitleNotALevel => "the title names no management level".to_string(),
         Verdict::Uncertain => format!(
-            "confidence {:.2} is under {min_confidence:.2}",
-            p.confidence
+            "below {named} {below:.2}, above {above:.2}: neither side is under {:.2} or over {min_confidence:.2}",
+            1.0 - min_confidence
         ),
     };
     out += &format!("verdict:      {} ({why})\n", fit.verdict);

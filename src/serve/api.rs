@@ -210,6 +210,7 @@ pub async fn fit(
             "title": f.title,
             "description": description,
             "verdict": f.verdict,
+            "sides": f.sides,
             "min_confidence": min_confidence,
         })))
     })

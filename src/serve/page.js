@@ -101,15 +101,18 @@ function render(text, title, answer, fit) {
 
 function verdictWords(title, fit) {
   const said = fit.title.level;
-  const reads = fit.description.level;
   switch (fit.verdict) {
     case "title-not-a-level":
       return `\u201c${title}\u201d names no management level (${fit.title.reason}): no verdict`;
     case "uncertain":
-      return `titled ${NAMES[said]}, but the description is unclear (confidence ` +
-        `${fit.description.confidence.toFixed(2)} under ${fit.min_confidence}): uncertain`;
+      return `titled ${NAMES[said]}, but the description is unclear (below ` +
+        `${fit.sides.below.toFixed(2)}, above ${fit.sides.above.toFixed(2)}): uncertain`;
+    case "over-titled":
+      return `titled ${NAMES[said]}, reads below it (${fit.sides.below.toFixed(2)}): over-titled`;
+    case "under-titled":
+      return `titled ${NAMES[said]}, reads above it (${fit.sides.above.toFixed(2)}): under-titled`;
     default:
-      return `titled ${NAMES[said]}, reads as ${NAMES[reads]}: ${fit.verdict}`;
+      return `titled ${NAMES[said]}, reads at that level: ${fit.verdict}`;
   }
 }
 
