@@ -419,7 +419,8 @@ fn resolve_layout(headers: ByteRecord, options: &Options) -> Result<Layout, Batc
     .map_err(|e| BatchError::Columns(format!("{e} (name it with --text-column)")))?;
     let title = match &options.title_column {
         Some(spec) => Some(
-            columns::resolve(&names, Some(spec), &[], "title").map_err(BatchError::Columns)?[0],
+            columns::resolve(&names, Some(spec), &[], "title")
+                .map_err(|e| BatchError::Columns(e.to_string()))?[0],
         ),
         None => columns::find_unique(&names, &columns::TITLE_COLUMNS)
             .map_err(|e| BatchError::Columns(format!("{e} (name it with --title-column)")))?

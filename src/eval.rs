@@ -6,7 +6,7 @@ use crate::classify::Classifier;
 use crate::labelled::Posting;
 use crate::level::Level;
 use crate::model::{Cue, Provenance};
-use crate::train::{self, Config, Example};
+use crate::train::{self, Config, Example, TrainError};
 pub use crate::train::{CV_SEED, stratified_folds};
 
 /// Precision, recall and F1 of one level.
@@ -195,7 +195,7 @@ pub fn cross_validate(
     seed: u64,
     mask: bool,
     on_fold: impl FnMut(usize, &[usize], &[usize]),
-) -> Result<Vec<(Level, Level)>, String> {
+) -> Result<Vec<(Level, Level)>, TrainError> {
     let levels: Vec<Level> = postings.iter().map(|p| p.level).collect();
     let folds: Vec<Option<usize>> = stratified_folds(&levels, k, seed)
         .into_iter()
@@ -252,7 +252,7 @@ pub fn cross_validate_folds(
     folds: &[Option<usize>],
     scored: impl Into<Scored>,
     mut on_fold: impl FnMut(usize, &[usize], &[usize]),
-) -> Result<Vec<Option<(Level, Level)>>, String> {
+) -> Result<Vec<Option<(Level, Level)>>, TrainError> {
     let scored = scored.into();
     let mask = scored.masks();
     let k = folds.iter().flatten().max().map_or(0, |&f| f + 1);

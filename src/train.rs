@@ -18,12 +18,45 @@
 //! - **Level words** (director, vp, head...) are never features: see
 //!   [`crate::features::LEVEL_STEMS`].
 
-use crate::error::Error;
 use crate::features::{FeatureKey, is_unlearned_stem};
+use crate::labelled::LabelledError;
 use crate::level::Level;
-use crate::model::{Cue, Model, Provenance, Value};
+use crate::model::{Cue, Model, ModelError, Provenance, Value};
 use crate::text::{self, Term};
 use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Why a model could not be trained. The training data (`training/`, compiled in) is named only
+/// when it is at fault; a labelled file is named, with the record when one posting is.
+#[derive(Debug, thiserror::Error)]
+pub enum TrainError {
+    /// A line of a training-data file (`training/responsibilities.csv`, `training/cues.csv`).
+    #[error("training data {path}, line {line}: {reason}")]
+    Data {
+        path: String,
+        line: usize,
+        reason: String,
+    },
+    /// A labelled file that cannot be read as labelled postings (its header, its columns).
+    #[error("labelled postings {path}: {source}")]
+    Labelled {
+        path: PathBuf,
+        #[source]
+        source: LabelledError,
+    },
+    /// A labelled file without a single usable row.
+    #[error("labelled postings {path}: no usable labelled posting ({skipped} rows skipped)")]
+    NoPostings { path: PathBuf, skipped: usize },
+    /// Labelled postings that are all of one level: nothing tells levels apart.
+    #[error(
+        "labelled postings {files}: every labelled posting has the same level ({level}): a model needs at least two levels to learn what tells them apart"
+    )]
+    OneLevel { files: String, level: Level },
+    /// The features and cues do not make a model (a cue pattern that does not parse, more
+    /// features than a model indexes).
+    #[error("cannot build the model: {0}")]
+    Model(#[from] ModelError),
+}
 
 /// A text with its level: an article sentence or a labelled posting.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,12 +133,12 @@ impl Default for Config {
 const CUE_IDF: f32 = 4.0;
 
 /// Parses `training/responsibilities.csv` (`level,source,text`).
-pub fn parse_examples(csv_text: &str, path: &str) -> Result<Vec<Example>, Error> {
+pub fn parse_examples(csv_text: &str, path: &str) -> Result<Vec<Example>, TrainError> {
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     let mut out = Vec::new();
     for (i, row) in reader.deserialize::<(String, String, String)>().enumerate() {
         let line = i + 2;
-        let bad = |reason: String| Error::Training {
+        let bad = |reason: String| TrainError::Data {
             path: path.to_string(),
             line,
             reason,
@@ -125,11 +158,11 @@ pub fn parse_examples(csv_text: &str, path: &str) -> Result<Vec<Example>, Error>
 }
 
 /// Parses `training/cues.csv` (`name,family,level,weight,pattern,note`).
-pub fn parse_cues(csv_text: &str, path: &str) -> Result<Vec<Cue>, Error> {
+pub fn parse_cues(csv_text: &str, path: &str) -> Result<Vec<Cue>, TrainError> {
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     let mut out: Vec<Cue> = Vec::new();
     for (i, row) in reader.deserialize::<Cue>().enumerate() {
-        let bad = |reason: String| Error::Training {
+        let bad = |reason: String| TrainError::Data {
             path: path.to_string(),
             line: i + 2,
             reason,
@@ -176,7 +209,7 @@ pub fn train(
     cues: &[Cue],
     config: &Config,
     provenance: Provenance,
-) -> Result<Model, String> {
+) -> Result<Model, TrainError> {
     let cues: Vec<Cue> = cues
         .iter()
         .filter(|c| !config.without_families.contains(&c.family))
@@ -276,7 +309,7 @@ pub fn train(
         }
         provenance.temperature = t;
     }
-    Model::new(provenance, keys, idf, weights, bias, cues)
+    Ok(Model::new(provenance, keys, idf, weights, bias, cues)?)
 }
 
 /// Sample weights that give each level the same total weight (the set's size over the number
@@ -384,7 +417,7 @@ fn temperature(
     postings: &[Example],
     cues: &[Cue],
     config: &Config,
-) -> Result<f32, String> {
+) -> Result<f32, TrainError> {
     let levels: Vec<Level> = postings.iter().map(|e| e.level).collect();
     let folds = stratified_folds(&levels, 5, CV_SEED);
     let inner = Config {

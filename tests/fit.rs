@@ -258,9 +258,9 @@ fn print_the_verdict_distribution_on_the_dev_corpus() {
             temperature: 1.0,
         };
         let model = train::train(
-            &builtin::articles(),
+            builtin::articles(),
             &examples,
-            &builtin::cues(),
+            builtin::cues(),
             &train::Config::default(),
             provenance,
         )

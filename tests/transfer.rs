@@ -42,9 +42,9 @@ fn the_shipped_settings_hold_on_sources_left_out_of_training() {
     let (folds, names) = eval::group_folds(&postings, eval::MIN_GROUP);
     assert_eq!(names.len(), 7, "{names:?}");
     let pairs = eval::cross_validate_folds(
-        &builtin::articles(),
+        builtin::articles(),
         &postings,
-        &builtin::cues(),
+        builtin::cues(),
         &train::Config::default(),
         &folds,
         true,
@@ -101,9 +101,9 @@ fn print_title_fit_out_of_sample() {
             temperature: 1.0,
         };
         let model = train::train(
-            &builtin::articles(),
+            builtin::articles(),
             &examples,
-            &builtin::cues(),
+            builtin::cues(),
             &train::Config::default(),
             provenance,
         )

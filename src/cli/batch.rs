@@ -1,8 +1,8 @@
 //! `joblevel batch`: score a CSV of postings, every row accounted for.
 
 use super::output::Output;
+use super::{Error, exit};
 use joblevel::batch::{Batch, BatchError, Format, InputFormat, Options, Summary};
-use joblevel::error::{Error, exit};
 use std::fs::File;
 use std::io::{ErrorKind, IsTerminal, Read};
 use std::path::{Path, PathBuf};
@@ -147,11 +147,13 @@ pub fn run(args: Args) -> Result<i32, Error> {
         ..Options::default()
     };
     let input_err = |e: BatchError| match e {
-        BatchError::Read(e) if e.is_io_error() => Error::Io {
+        BatchError::Read(e) if e.is_io_error() => {
+            Error::io(args.input.clone(), std::io::Error::other(e.to_string()))
+        }
+        source => Error::Batch {
             path: args.input.clone(),
-            source: std::io::Error::other(e.to_string()),
+            source,
         },
-        other => Error::Csv(format!("{}: {other}", args.input.display())),
     };
     // The output must not be the input, and is created only once the header is known good:
     // a run that fails at once leaves whatever the user had at the output path.
@@ -161,10 +163,8 @@ pub fn run(args: Args) -> Result<i32, Error> {
         super::hint_if_terminal("CSV");
         (Box::new(std::io::stdin()), None)
     } else {
-        let file = File::open(&args.input).map_err(|source| Error::Io {
-            path: args.input.clone(),
-            source,
-        })?;
+        let file =
+            File::open(&args.input).map_err(|source| Error::io(args.input.clone(), source))?;
         let size = file.metadata().ok().map(|m| m.len());
         (Box::new(file), size)
     };
@@ -191,15 +191,12 @@ pub fn run(args: Args) -> Result<i32, Error> {
         }
         // Dropping `output` removes the unfinished file; what was at its path is untouched.
         Err(BatchError::Write(source)) => {
-            return Err(Error::Io {
-                path: output.path(),
-                source,
-            });
+            return Err(Error::io(output.path(), source));
         }
         Err(e) => return Err(input_err(e)),
     };
     match output.commit() {
-        Err(Error::Io { source, .. })
+        Err(Error::Lib(joblevel::Error::Io { source, .. }))
             if source.kind() == ErrorKind::BrokenPipe && args.output.is_none() =>
         {
             return Ok(exit::OK);

@@ -1,8 +1,8 @@
 //! `joblevel classify`: one posting in, its level (named and described), confidence and
 //! evidence out.
 
+use super::Error;
 use super::Format;
-use joblevel::error::Error;
 use joblevel::{Answer, Level, Prediction};
 use std::path::PathBuf;
 

@@ -1,7 +1,7 @@
 //! `joblevel eval`: accuracy figures on a labelled CSV.
 
+use super::Error;
 use super::Format;
-use joblevel::error::Error;
 use joblevel::eval::{self, Metrics};
 use joblevel::labelled::{self, Columns};
 use joblevel::{Level, builtin};
@@ -90,7 +90,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<i32, Error> {
     let group = match (&args.cv_group, &args.by) {
         (Some(a), Some(b)) if a != b => {
-            return Err(Error::Csv(format!(
+            return Err(Error::Unusable(format!(
                 "--by {b} and --cv-group {a} name different columns; the groups are the --cv-group ones"
             )));
         }
@@ -109,8 +109,11 @@ pub fn run(args: Args) -> Result<i32, Error> {
     for input in &args.inputs {
         let data = super::read_input(input)?;
         super::check_not_binary(input, &data)?;
-        let labelled = labelled::read(&data, &columns, args.mask_title)
-            .map_err(|e| Error::Csv(format!("{}: {e}", input.display())))?;
+        let labelled =
+            labelled::read(&data, &columns, args.mask_title).map_err(|source| Error::Labelled {
+                path: input.clone(),
+                source,
+            })?;
         if labelled.postings.is_empty() {
             let why = labelled
                 .skipped
@@ -118,7 +121,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
                 .map_or("the file has no rows".to_string(), |(r, why)| {
                     format!("record {r}: {why}")
                 });
-            return Err(Error::Csv(format!(
+            return Err(Error::Unusable(format!(
                 "{}: no usable labelled row ({} skipped; first: {why})",
                 input.display(),
                 labelled.skipped.len()
@@ -129,7 +132,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
             labelled
                 .skipped
                 .into_iter()
-                .map(|(record, why)| (file.clone(), record, why)),
+                .map(|(record, why)| (file.clone(), record, why.to_string())),
         );
         postings.extend(labelled.postings);
     }
@@ -139,10 +142,6 @@ pub fn run(args: Args) -> Result<i32, Error> {
         (false, super::Basis::Named) => eval::Scored::Answer,
     };
     let named = (scored == eval::Scored::Answer).then(|| eval::NamedFigures::of(&postings));
-    let training_err = |reason| Error::Model {
-        path: PathBuf::from("training/"),
-        reason,
-    };
     let mut held_out_groups = Vec::new();
     let pairs: Vec<Option<(Level, Level)>> = if let Some(k) = args.cv {
         let levels: Vec<Level> = postings.iter().map(|p| p.level).collect();
@@ -151,19 +150,18 @@ pub fn run(args: Args) -> Result<i32, Error> {
             .map(Some)
             .collect();
         eval::cross_validate_folds(
-            &builtin::articles(),
+            builtin::articles(),
             &postings,
-            &builtin::cues(),
+            builtin::cues(),
             &args.learner.config(),
             &folds,
             scored,
             |_, _, _| {},
-        )
-        .map_err(training_err)?
+        )?
     } else if args.cv_group.is_some() {
         let (folds, names) = eval::group_folds(&postings, args.min_group);
         if names.len() < 2 {
-            return Err(Error::Csv(format!(
+            return Err(Error::Unusable(format!(
                 "--cv-group needs at least two groups of {} postings or more; found {}",
                 args.min_group,
                 names.len()
@@ -171,15 +169,14 @@ pub fn run(args: Args) -> Result<i32, Error> {
         }
         held_out_groups = names;
         eval::cross_validate_folds(
-            &builtin::articles(),
+            builtin::articles(),
             &postings,
-            &builtin::cues(),
+            builtin::cues(),
             &args.learner.config(),
             &folds,
             scored,
             |_, _, _| {},
-        )
-        .map_err(training_err)?
+        )?
     } else {
         let classifier = super::classifier(&args.model, 0)?;
         postings

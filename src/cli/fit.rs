@@ -1,8 +1,8 @@
 //! `joblevel fit`: does a posting's title match the level its description describes?
 
 use super::Format;
+use super::{Error, exit};
 use joblevel::Level;
-use joblevel::error::{Error, exit};
 use joblevel::fit::{self, Fit, Verdict};
 use std::path::PathBuf;
 

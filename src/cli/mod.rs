@@ -26,7 +26,10 @@ pub mod serve;
 pub mod title;
 pub mod train;
 
-use joblevel::{Classifier, Error, Model, builtin};
+pub mod error;
+
+pub use error::{Error, exit};
+use joblevel::{Classifier, Model, builtin};
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
@@ -35,10 +38,7 @@ pub fn write_stdout(args: std::fmt::Arguments<'_>) -> Result<(), Error> {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
     match stdout.write_fmt(args).and_then(|()| stdout.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Io {
-            path: "-".into(),
-            source: e,
-        }),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("-", e)),
         _ => Ok(()),
     }
 }
@@ -89,10 +89,7 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, Error> {
 /// first block read (a binary file, `/dev/zero`) fails at once, unless the input starts with
 /// a UTF-16 byte-order mark.
 pub fn read_bounded(path: &Path, limit: u64, text: bool) -> Result<Vec<u8>, Error> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+    let io = |source| Error::io(path.to_path_buf(), source);
     let source: Box<dyn Read> = if path == Path::new("-") {
         hint_if_terminal("the input");
         Box::new(std::io::stdin())
@@ -116,7 +113,7 @@ pub fn read_bounded(path: &Path, limit: u64, text: bool) -> Result<Vec<u8>, Erro
     }
     source.read_to_end(&mut buf).map_err(io)?;
     if buf.len() as u64 > limit {
-        return Err(Error::Csv(format!(
+        return Err(Error::Unusable(format!(
             "{}: over {} MiB; is it the right file?",
             path.display(),
             limit >> 20
@@ -139,11 +136,10 @@ pub fn hint_if_terminal(what: &str) {
 /// than reading it as CSV and echoing its bytes in messages.
 pub fn check_not_binary(path: &Path, data: &[u8]) -> Result<(), Error> {
     match memchr::memchr(0, data) {
-        Some(offset) => Err(Error::Csv(format!(
-            "{}: {}",
-            path.display(),
-            joblevel::error::InputError::Binary { offset }
-        ))),
+        Some(offset) => Err(Error::InputFile {
+            path: path.to_path_buf(),
+            source: joblevel::InputError::Binary { offset },
+        }),
         None => Ok(()),
     }
 }
@@ -152,7 +148,7 @@ pub fn check_not_binary(path: &Path, data: &[u8]) -> Result<(), Error> {
 pub fn load_model(spec: &str) -> Result<Model, Error> {
     match builtin::model(spec) {
         Some(model) => Ok(model),
-        None => Model::load(&PathBuf::from(spec)),
+        None => Ok(Model::load(&PathBuf::from(spec))?),
     }
 }
 

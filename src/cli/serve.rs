@@ -1,7 +1,7 @@
 //! `joblevel serve`: the recruiters' page and the HTTP API.
 
+use super::{Error, exit};
 use crate::serve::{Config, StartError};
-use joblevel::error::{Error, exit};
 use std::net::SocketAddr;
 
 /// Serve a web page for checking postings and an HTTP API for other programs.
@@ -93,16 +93,13 @@ pub fn run(args: Args) -> Result<i32, Error> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|source| Error::Io {
-            path: "tokio runtime".into(),
-            source,
-        })?;
+        .map_err(|source| Error::io("tokio runtime", source))?;
     match runtime.block_on(crate::serve::run(config)) {
         Ok(()) => Ok(exit::OK),
         Err(StartError::OpenWithoutAuth(addr)) => {
             eprintln!("joblevel: {}", StartError::OpenWithoutAuth(addr));
             Ok(exit::USAGE)
         }
-        Err(StartError::Other(e)) => Err(e),
+        Err(StartError::Other(e)) => Err(e.into()),
     }
 }

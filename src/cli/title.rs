@@ -1,7 +1,7 @@
 //! `joblevel title`: the level and function a job title names.
 
+use super::Error;
 use super::Format;
-use joblevel::error::Error;
 use joblevel::title;
 use std::path::Path;
 
@@ -52,7 +52,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
 /// blank line so that answers stay apart.
 fn render(title: &str, format: Format, several: bool) -> Result<String, Error> {
     if title.trim().is_empty() {
-        return Err(Error::Csv(
+        return Err(Error::Unusable(
             "the title is empty: give one, e.g. joblevel title \"Director of Operations\"".into(),
         ));
     }

@@ -1,10 +1,11 @@
 //! `joblevel train`: build a model from `training/` (compiled in) and, optionally, labelled
 //! postings, and write it as JSON.
 
-use joblevel::error::Error;
+use super::Error;
+use joblevel::builtin;
 use joblevel::labelled::{self, Columns};
 use joblevel::model::Provenance;
-use joblevel::{builtin, train};
+use joblevel::train::{self, TrainError};
 use std::path::PathBuf;
 
 /// Train a model and write it as JSON.
@@ -67,14 +68,11 @@ pub fn run(args: Args) -> Result<i32, Error> {
         };
         // The labelled file is training data: a file that cannot be trained on is a
         // training error (exit 5), named.
-        let training_err = |reason: String| Error::Labelled {
-            path: path.clone(),
-            reason,
-        };
-        let labelled = labelled::read(&data, &columns, false).map_err(|e| match e {
-            Error::Csv(reason) => training_err(reason),
-            e => e,
-        })?;
+        let labelled =
+            labelled::read(&data, &columns, false).map_err(|source| TrainError::Labelled {
+                path: path.clone(),
+                source,
+            })?;
         for (record, reason) in &labelled.skipped {
             eprintln!(
                 "joblevel: {}: record {record} skipped: {reason}",
@@ -82,10 +80,11 @@ pub fn run(args: Args) -> Result<i32, Error> {
             );
         }
         if labelled.postings.is_empty() {
-            return Err(training_err(format!(
-                "no usable labelled posting ({} rows skipped)",
-                labelled.skipped.len()
-            )));
+            return Err(TrainError::NoPostings {
+                path: path.clone(),
+                skipped: labelled.skipped.len(),
+            }
+            .into());
         }
         let name = path
             .file_name()
@@ -107,16 +106,15 @@ pub fn run(args: Args) -> Result<i32, Error> {
         let counts = train::level_counts(&postings);
         let present = counts.iter().filter(|&&n| n > 0).count();
         if present < 2 {
-            return Err(Error::Labelled {
-                path: PathBuf::from(names.join(", ")),
-                reason: format!(
-                    "every labelled posting has the same level ({}): a model needs at least two levels to learn what tells them apart",
-                    joblevel::Level::ALL
-                        .iter()
-                        .find(|l| counts[l.index()] > 0)
-                        .map_or("none", |l| l.as_str())
-                ),
-            });
+            let level = joblevel::Level::ALL
+                .into_iter()
+                .find(|l| counts[l.index()] > 0)
+                .unwrap_or(joblevel::Level::Director);
+            return Err(TrainError::OneLevel {
+                files: names.join(", "),
+                level,
+            }
+            .into());
         }
         for level in joblevel::Level::ALL {
             let n = counts[level.index()];
@@ -140,26 +138,20 @@ pub fn run(args: Args) -> Result<i32, Error> {
         temperature: 1.0,
     };
     let model = train::train(
-        &builtin::articles(),
+        builtin::articles(),
         &postings,
-        &builtin::cues(),
+        builtin::cues(),
         &config,
         provenance,
-    )
-    .map_err(|reason| Error::Model {
-        path: PathBuf::from("training/"),
-        reason,
-    })?;
+    )?;
     let json = model.to_json();
     if args.output.as_os_str() == "-" {
         stdout!("{json}");
     } else {
         // Never over the labelled file, and the old model stays until the new one is whole.
         let mut out = super::output::Output::create(Some(&args.output), &inputs)?;
-        std::io::Write::write_all(&mut out, json.as_bytes()).map_err(|source| Error::Io {
-            path: args.output.clone(),
-            source,
-        })?;
+        std::io::Write::write_all(&mut out, json.as_bytes())
+            .map_err(|source| Error::io(args.output.clone(), source))?;
         out.commit()?;
         eprintln!(
             "joblevel: wrote {} ({} features, {} postings)",
