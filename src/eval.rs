@@ -5,7 +5,7 @@
 use crate::classify::Classifier;
 use crate::labelled::Posting;
 use crate::level::Level;
-use crate::model::{Cue, Provenance};
+use crate::model::Cue;
 use crate::train::{self, Config, Example, TrainError};
 pub use crate::train::{CV_SEED, stratified_folds};
 
@@ -254,30 +254,17 @@ pub fn cross_validate_folds(
     mut on_fold: impl FnMut(usize, &[usize], &[usize]),
 ) -> Result<Vec<Option<(Level, Level)>>, TrainError> {
     let scored = scored.into();
-    let mask = scored.masks();
-    let k = folds.iter().flatten().max().map_or(0, |&f| f + 1);
     let config = Config {
         calibrate: false,
         ..config.clone()
     };
+    let examples: Vec<Example> = postings.iter().map(|p| p.example(scored.masks())).collect();
     let mut pairs: Vec<Option<(Level, Level)>> = vec![None; postings.len()];
-    for fold in 0..k {
-        let (test, train_rows): (Vec<usize>, Vec<usize>) =
-            (0..postings.len()).partition(|&i| folds[i] == Some(fold));
-        on_fold(fold, &train_rows, &test);
-        let examples: Vec<Example> = train_rows
-            .iter()
-            .map(|&i| postings[i].example(mask))
-            .collect();
-        let provenance = Provenance {
-            name: format!("cv fold {fold}"),
-            trained_on: vec![],
-            command: String::new(),
-            temperature: 1.0,
-        };
-        let model = train::train(articles, &examples, cues, &config, provenance)?;
-        let classifier = Classifier::new(model).with_top(0);
-        for &i in &test {
+    for fold in train::cross_fit(articles, &examples, cues, &config, folds) {
+        let fold = fold?;
+        on_fold(fold.index, &fold.train, &fold.test);
+        let classifier = Classifier::new(fold.model).with_top(0);
+        for &i in &fold.test {
             pairs[i] = predict(&classifier, std::slice::from_ref(&postings[i]), scored)
                 .into_iter()
                 .next();

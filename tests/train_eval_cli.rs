@@ -65,6 +65,41 @@ fn training_on_labelled_postings_is_deterministic() {
 }
 
 #[test]
+fn the_learner_flags_are_recorded_in_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("small.json");
+    joblevel()
+        .args([
+            "train",
+            "--min-df",
+            "1",
+            "--l2",
+            "0.5",
+            "--no-source-bias",
+            "--labelled",
+        ])
+        .arg(corpora().join("labelled.csv"))
+        .arg("-o")
+        .arg(&saved)
+        .assert()
+        .success();
+    let model: serde_json::Value = serde_json::from_slice(&std::fs::read(&saved).unwrap()).unwrap();
+    let config = &model["provenance"]["config"];
+    assert_eq!(config["min_df"], 1, "{config}");
+    assert_eq!(config["l2"], 0.5, "{config}");
+    assert!(config["source_bias"].is_null(), "{config}");
+    assert_eq!(
+        config["steps"], 400,
+        "the defaults are recorded too: {config}"
+    );
+    // The recorded settings are the model's: a model file with them loads and scores.
+    classify_json(
+        saved.to_str().unwrap(),
+        &corpora().join("head-operations.txt"),
+    );
+}
+
+#[test]
 fn eval_figures_match_a_hand_computation() {
     // Three example postings with their true level, plus the VP posting labelled head.
     // The articles model predicts vp, director, head, vp (checked below), so by hand:

@@ -84,7 +84,7 @@ pub struct Args {
     #[arg(long)]
     cues: bool,
     #[command(flatten)]
-    learner: super::LearnerArgs,
+    learner: joblevel::train::Config,
 }
 
 pub fn run(args: Args) -> Result<i32, Error> {
@@ -153,7 +153,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
             builtin::articles(),
             &postings,
             builtin::cues(),
-            &args.learner.config(),
+            &args.learner,
             &folds,
             scored,
             |_, _, _| {},
@@ -172,7 +172,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
             builtin::articles(),
             &postings,
             builtin::cues(),
-            &args.learner.config(),
+            &args.learner,
             &folds,
             scored,
             |_, _, _| {},

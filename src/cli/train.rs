@@ -41,7 +41,7 @@ pub struct Args {
     #[arg(long)]
     no_mask_title: bool,
     #[command(flatten)]
-    learner: super::LearnerArgs,
+    learner: joblevel::train::Config,
 }
 
 /// Fewer labelled postings of a level than this earn a warning.
@@ -50,7 +50,7 @@ const WARN_BELOW: usize = 5;
 pub fn run(args: Args) -> Result<i32, Error> {
     let inputs: Vec<&std::path::Path> = args.labelled.iter().map(|p| p.as_path()).collect();
     super::output::Output::refuse_overwriting_inputs(Some(&args.output), &inputs)?;
-    let config = args.learner.config();
+    let config = &args.learner;
     let mut trained_on = vec![
         "training/responsibilities.csv".to_string(),
         "training/cues.csv".to_string(),
@@ -136,12 +136,13 @@ pub fn run(args: Args) -> Result<i32, Error> {
         trained_on,
         command,
         temperature: 1.0,
+        config: None,
     };
     let model = train::train(
         builtin::articles(),
         &postings,
         builtin::cues(),
-        &config,
+        config,
         provenance,
     )?;
     let json = model.to_json();
