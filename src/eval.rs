@@ -106,26 +106,22 @@ impl From<bool> for Scored {
     }
 }
 
-/// Predicts every posting with `classifier`: `level` as a user gets it, or the described
-/// level, with the title masked for [`Scored::Masked`] (`true`). A posting that cannot be
-/// scored (masking left no word the model knows) is left out.
+/// `(gold, predicted)` for one posting: `level` as a user gets it, or the described level,
+/// with the title masked for [`Scored::Masked`] (`true`). `None` when the posting cannot be
+/// scored (no word the model knows, as when masking its title leaves none): it is then in no
+/// figure, and callers report how many were left out (`eval` prints them as unscored).
 pub fn predict(
     classifier: &Classifier,
-    postings: &[Posting],
+    posting: &Posting,
     scored: impl Into<Scored>,
-) -> Vec<(Level, Level)> {
-    let scored = scored.into();
-    postings
-        .iter()
-        .filter_map(|p| {
-            let level = match scored {
-                Scored::Answer => classifier.answer(&p.text, None).ok()?.level,
-                Scored::Described => classifier.classify(&p.text).ok()?.level,
-                Scored::Masked => classifier.classify(&p.text_for_scoring(true)).ok()?.level,
-            };
-            Some((p.level, level))
-        })
-        .collect()
+) -> Option<(Level, Level)> {
+    let p = posting;
+    let level = match scored.into() {
+        Scored::Answer => classifier.answer(&p.text, None).ok()?.level,
+        Scored::Described => classifier.classify(&p.text).ok()?.level,
+        Scored::Masked => classifier.classify(&p.text_for_scoring(true)).ok()?.level,
+    };
+    Some((p.level, level))
 }
 
 /// How the named-level reader does on labelled postings: on how many it names a level, and
@@ -265,9 +261,7 @@ pub fn cross_validate_folds(
         on_fold(fold.index, &fold.train, &fold.test);
         let classifier = Classifier::new(fold.model).with_top(0);
         for &i in &fold.test {
-            pairs[i] = predict(&classifier, std::slice::from_ref(&postings[i]), scored)
-                .into_iter()
-                .next();
+            pairs[i] = predict(&classifier, &postings[i], scored);
         }
     }
     Ok(pairs)

@@ -166,6 +166,29 @@ fn eval_reports_skipped_rows_with_their_reason() {
 }
 
 #[test]
+fn eval_counts_a_posting_left_without_words_by_masking_as_unscored() {
+    // The second posting's text is its title alone: masked, nothing is left to score.
+    let csv = "title,description,level\n\
+               VP Ops,\"Reporting to the CEO, you own operations across all sites.\",vp\n\
+               Head of Operations,Head of Operations,head\n";
+    let out = joblevel()
+        .args(["eval", "--mask-title", "-"])
+        .write_stdin(csv)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("rows: 1  skipped: 0  unscored: 1"), "{text}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("titles-only.csv");
+    std::fs::write(&path, csv).unwrap();
+    let json = eval_json(&["--mask-title", "--format", "json"], &[&path]);
+    assert_eq!(
+        (json["unscored"].as_u64(), json["metrics"]["rows"].as_u64()),
+        (Some(1), Some(1))
+    );
+}
+
+#[test]
 fn eval_without_a_level_column_is_an_input_error() {
     joblevel()
         .args(["eval", "-"])

@@ -16,9 +16,11 @@ macro_rules! stdoutln {
     };
 }
 
+pub mod args;
 pub mod batch;
 pub mod classify;
 pub mod completions;
+pub mod error;
 pub mod eval;
 pub mod fit;
 pub mod output;
@@ -26,12 +28,10 @@ pub mod serve;
 pub mod title;
 pub mod train;
 
-pub mod error;
-
+pub use args::{Basis, ColumnArgs, Format, FormatArg, ModelArg, Probability, ScoringArgs};
 pub use error::{Error, exit};
-use joblevel::{Classifier, Model, builtin};
 use std::io::{IsTerminal, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Writes to stdout for [`stdout!`] and [`stdoutln!`].
 pub fn write_stdout(args: std::fmt::Arguments<'_>) -> Result<(), Error> {
@@ -40,33 +40,6 @@ pub fn write_stdout(args: std::fmt::Arguments<'_>) -> Result<(), Error> {
     match stdout.write_fmt(args).and_then(|()| stdout.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("-", e)),
         _ => Ok(()),
-    }
-}
-
-/// Output format of the single-document commands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
-
-/// `--basis`: which answer `level` gives. Shared by every command that answers a level.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Basis {
-    /// The level the posting names for itself (its title) when it names one, else the
-    /// described level.
-    Named,
-    /// The level the text describes, whatever title it names (the behaviour before the
-    /// named level).
-    Described,
-}
-
-impl From<Basis> for joblevel::Basis {
-    fn from(b: Basis) -> joblevel::Basis {
-        match b {
-            Basis::Named => joblevel::Basis::Named,
-            Basis::Described => joblevel::Basis::Described,
-        }
     }
 }
 
@@ -144,39 +117,6 @@ pub fn check_not_binary(path: &Path, data: &[u8]) -> Result<(), Error> {
     }
 }
 
-/// `--model`: `default`, `articles`, or a model file written by `joblevel train -o`.
-pub fn load_model(spec: &str) -> Result<Model, Error> {
-    match builtin::model(spec) {
-        Some(model) => Ok(model),
-        None => Ok(Model::load(&PathBuf::from(spec))?),
-    }
-}
-
-/// A classifier over the `--model` choice.
-pub fn classifier(spec: &str, top: usize) -> Result<Classifier, Error> {
-    Ok(Classifier::new(load_model(spec)?).with_top(top))
-}
-
-/// Flags shared by the commands that score one description (`classify`, `fit`).
-#[derive(clap::Args, Debug, Clone)]
-pub struct ScoringArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Evidence terms shown per level (at most 1000).
-    #[arg(long, default_value_t = 5, value_name = "N", value_parser = top)]
-    pub top: usize,
-    #[arg(long, default_value = "default", help = MODEL_HELP)]
-    pub model: String,
-}
-
-impl ScoringArgs {
-    /// The classifier these flags ask for.
-    pub fn classifier(&self) -> Result<Classifier, Error> {
-        classifier(&self.model, self.top)
-    }
-}
-
 /// Reads `path` (or stdin for `-`) and checks it is usable text: not empty, not binary,
 /// UTF-8 (or UTF-16 with a byte-order mark), no longer than a batch field.
 pub fn read_text(path: &Path) -> Result<String, Error> {
@@ -191,40 +131,6 @@ pub fn read_text(path: &Path) -> Result<String, Error> {
         .into());
     }
     Ok(text.into_owned())
-}
-
-/// `--min-confidence`: a probability, so a typo such as `50` (or `NaN`) is refused, not read
-/// as "never" or "always". Shared by every command that takes one.
-pub fn probability(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
-        Ok(_) => Err(format!(
-            "{s} is not a probability: give a number from 0 to 1, e.g. 0.5"
-        )),
-        Err(_) => Err(format!(
-            "{s:?} is not a number: give a probability from 0 to 1, e.g. 0.5"
-        )),
-    }
-}
-
-/// Most evidence terms a command lists per level (`--top`).
-pub const MAX_TOP: usize = 1000;
-
-/// `--top N`: 0 to [`MAX_TOP`], so `--top 1000000000000` is refused rather than allocated.
-pub fn top(s: &str) -> Result<usize, String> {
-    match s.trim().parse::<usize>() {
-        Ok(n) if n <= MAX_TOP => Ok(n),
-        Ok(_) => Err(format!("{s} is more than {MAX_TOP} evidence terms")),
-        Err(_) => Err(format!("{s:?} is not a whole number from 0 to {MAX_TOP}")),
-    }
-}
-
-/// `--threads N`: at least 1.
-pub fn threads(s: &str) -> Result<usize, String> {
-    match s.trim().parse::<usize>() {
-        Ok(n) if n >= 1 => Ok(n),
-        _ => Err(format!("{s:?} is not a thread count: give 1 or more")),
-    }
 }
 
 /// Threads per core beyond which more threads only cost memory and start-up time.
@@ -253,7 +159,3 @@ pub fn set_threads(requested: Option<usize>) -> usize {
         .build_global();
     n
 }
-
-/// The help text of `--model`, shared by every subcommand that scores.
-pub const MODEL_HELP: &str = "Model: `default` (articles + cues + weights learned from labelled \
-postings), `articles` (the two source articles and cues only), or a JSON file from `joblevel train -o`";

@@ -3,7 +3,7 @@
 
 use super::Error;
 use joblevel::builtin;
-use joblevel::labelled::{self, Columns};
+use joblevel::labelled;
 use joblevel::model::Provenance;
 use joblevel::train::{self, TrainError};
 use std::path::PathBuf;
@@ -31,12 +31,8 @@ pub struct Args {
     /// Where to write the model; `-` for stdout.
     #[arg(short, long, value_name = "FILE", default_value = "-")]
     output: PathBuf,
-    /// Text column(s) of the labelled file, comma-separated; found by name when omitted.
-    #[arg(long, value_name = "COLS")]
-    text_column: Option<String>,
-    /// Title column of the labelled file; found by name when omitted.
-    #[arg(long, value_name = "COL")]
-    title_column: Option<String>,
+    #[command(flatten)]
+    columns: super::ColumnArgs,
     /// Keep each posting's own title in its text when learning.
     #[arg(long)]
     no_mask_title: bool,
@@ -60,12 +56,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
     for path in &args.labelled {
         let data = super::read_input(path)?;
         super::check_not_binary(path, &data)?;
-        let columns = Columns {
-            text: args.text_column.as_deref(),
-            title: args.title_column.as_deref(),
-            level: None,
-            group: None,
-        };
+        let columns = args.columns.labelled(None, None);
         // The labelled file is training data: a file that cannot be trained on is a
         // training error (exit 5), named.
         let labelled =
