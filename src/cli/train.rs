@@ -95,12 +95,10 @@ pub fn run(args: Args) -> Result<i32, Error> {
     }
     if !postings.is_empty() {
         let counts = train::level_counts(&postings);
-        let present = counts.iter().filter(|&&n| n > 0).count();
-        if present < 2 {
-            let level = joblevel::Level::ALL
-                .into_iter()
-                .find(|l| counts[l.index()] > 0)
-                .unwrap_or(joblevel::Level::Director);
+        let mut present = joblevel::Level::ALL
+            .into_iter()
+            .filter(|l| counts[l.index()] > 0);
+        if let (Some(level), None) = (present.next(), present.next()) {
             return Err(TrainError::OneLevel {
                 files: names.join(", "),
                 level,
