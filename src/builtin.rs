@@ -9,6 +9,7 @@
 
 use crate::model::{Cue, Model, Provenance};
 use crate::train::{self, Config, Example};
+use std::sync::LazyLock;
 
 /// `training/responsibilities.csv`: what the articles say each level does.
 pub const RESPONSIBILITIES: &str = include_str!("../training/responsibilities.csv");
@@ -17,18 +18,28 @@ pub const CUES: &str = include_str!("../training/cues.csv");
 /// `training/model.json`: the shipped default model.
 pub const DEFAULT_MODEL: &str = include_str!("../training/model.json");
 
-/// The names [`model`] accepts.
+/// The names [`model`] accepts: `--model` takes one of these or a file.
 pub const NAMES: [&str; 2] = ["default", "articles"];
 
+/// The compiled-in training data, parsed once. A file that does not parse is a build defect,
+/// not a user's problem: `compiled_in_training_data_parses` fails on it before it ships, and
+/// should one ship anyway it panics naming the line, rather than training on nothing.
+static ARTICLES: LazyLock<Vec<Example>> = LazyLock::new(|| {
+    train::parse_examples(RESPONSIBILITIES, "training/responsibilities.csv")
+        .unwrap_or_else(|e| panic!("compiled-in {e}"))
+});
+static CUE_RULES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
+    train::parse_cues(CUES, "training/cues.csv").unwrap_or_else(|e| panic!("compiled-in {e}"))
+});
+
 /// The article sentences compiled into the binary.
-pub fn articles() -> Vec<Example> {
-    // The compiled-in file is checked by the tests, so a parse failure cannot reach users.
-    train::parse_examples(RESPONSIBILITIES, "training/responsibilities.csv").unwrap_or_default()
+pub fn articles() -> &'static [Example] {
+    &ARTICLES
 }
 
 /// The cue rules compiled into the binary.
-pub fn cues() -> Vec<Cue> {
-    train::parse_cues(CUES, "training/cues.csv").unwrap_or_default()
+pub fn cues() -> &'static [Cue] {
+    &CUE_RULES
 }
 
 /// Trains the article-only model with `config`.
@@ -41,17 +52,21 @@ pub fn articles_model(config: &Config) -> Model {
         ],
         command: "joblevel train".into(),
         temperature: 1.0,
+        config: None,
     };
     // Training on the compiled-in data is tested; a failure here is a build defect.
-    train::train(&articles(), &[], &cues(), config, provenance)
-        .expect("built-in training data yields a model")
+    train::train(articles(), &[], cues(), config, provenance)
+        .unwrap_or_else(|e| panic!("built-in training data yields no model: {e}"))
 }
 
 /// The built-in model named `name`: `default` or `articles`; `None` for any other name.
 pub fn model(name: &str) -> Option<Model> {
     match name {
         "articles" => Some(articles_model(&Config::default())),
-        "default" => Some(Model::from_json(DEFAULT_MODEL).expect("training/model.json is valid")),
+        "default" => Some(
+            Model::from_json(DEFAULT_MODEL)
+                .unwrap_or_else(|e| panic!("compiled-in training/model.json: {e}")),
+        ),
         _ => None,
     }
 }
@@ -62,8 +77,8 @@ mod tests {
 
     #[test]
     fn compiled_in_training_data_parses() {
-        assert!(train::parse_examples(RESPONSIBILITIES, "r").unwrap().len() >= 40);
-        assert!(train::parse_cues(CUES, "c").unwrap().len() >= 10);
+        assert!(articles().len() >= 40);
+        assert!(cues().len() >= 10);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Errors a user can act on, and the exit codes the CLI maps them to.
+//! Errors a user can act on. Which exit code each gets is decided by the binary
+//! (`src/cli/exit.rs`), not here.
 
 use std::path::PathBuf;
 
@@ -28,7 +29,7 @@ pub enum InputError {
     NoKnownWords { not_english: bool },
 }
 
-/// Everything the library can fail with.
+/// Everything the library can fail with. Which exit code each gets is the binary's choice.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
@@ -39,53 +40,15 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    #[error("model {path}: {reason}")]
-    Model { path: PathBuf, reason: String },
-    #[error("{0}")]
-    Csv(String),
-    #[error("labelled postings {path}: {reason}")]
-    Labelled { path: PathBuf, reason: String },
-    /// A flag or argument that cannot be used as given (exit code 2, like clap's own).
-    #[error("{0}")]
-    Usage(String),
-    #[error("training data {path}, line {line}: {reason}")]
-    Training {
-        path: String,
-        line: usize,
-        reason: String,
+    /// A model file that cannot be read or used.
+    #[error("model {path}: {source}")]
+    Model {
+        path: PathBuf,
+        #[source]
+        source: crate::model::ModelError,
     },
-}
-
-/// Exit codes scripts can rely on. Documented in `--help` and README.
-pub mod exit {
-    /// Success; for `fit`, the title fits the description.
-    pub const OK: i32 = 0;
-    /// `fit` only: the title is above or below the described level.
-    pub const MISFIT: i32 = 1;
-    /// Bad flags or arguments (clap's own code).
-    pub const USAGE: i32 = 2;
-    /// The input could not be used: empty, binary, invalid UTF-8, malformed CSV, missing column.
-    pub const INPUT: i32 = 3;
-    /// A file could not be read or written.
-    pub const IO: i32 = 4;
-    /// A model file could not be loaded or training data is malformed.
-    pub const MODEL: i32 = 5;
-    /// `fit` only: no verdict (the title names no level, or the description is uncertain).
-    pub const NO_VERDICT: i32 = 6;
-    /// `batch` only: every row was written, but some rows carry an error.
-    pub const PARTIAL: i32 = 7;
-}
-
-impl Error {
-    /// The process exit code for this error.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Error::Input(_) | Error::Csv(_) => exit::INPUT,
-            Error::Usage(_) => exit::USAGE,
-            Error::Io { .. } => exit::IO,
-            Error::Model { .. } | Error::Training { .. } | Error::Labelled { .. } => exit::MODEL,
-        }
-    }
+    #[error(transparent)]
+    Train(#[from] crate::train::TrainError),
 }
 
 /// Most bytes of user input quoted in a message: a 2 GB line must not become a 2 GB error.

@@ -5,7 +5,7 @@
 //! "reports to * ceo|coo" (see [`CuePattern`]). The [`Vocabulary`] names every feature a model
 //! has weights for; words outside it are skipped.
 
-use crate::text::{self, Packed, Stemmer, Term};
+use crate::text::{self, Analysis, Packed, Stemmer, Term};
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use thread_local::ThreadLocal;
@@ -102,12 +102,10 @@ impl CuePattern {
 const NUMBER: u32 = u32::MAX - 2;
 const UNKNOWN: u32 = u32::MAX - 1;
 const STOP: u32 = u32::MAX;
-/// A stop word that negates what follows ("not", "never"): dropped from the stream like any
-/// stop word, but the next word is marked negated, and no cue starts at a negated word
-/// ("you will not report to a director").
+/// A stop word that negates what follows ([`Analysis::Negation`]): dropped from the stream
+/// like any stop word, but the next word is marked negated, and no cue starts at a negated
+/// word ("you will not report to a director").
 const NEGATION: u32 = u32::MAX - 3;
-/// The stop words that negate.
-pub(crate) const NEGATION_WORDS: [&str; 4] = ["not", "never", "no", "nor"];
 
 /// The low bits of [`Word::data`] for a word: its stem's unigram feature id, or the id one
 /// past the last feature when it has none (counted in a spare slot and dropped, so counting
@@ -452,31 +450,26 @@ impl Vocabulary {
         }
     }
 
-    /// A lower-cased word analysed: stop word -> STOP, known stem -> its id and data, else
-    /// UNKNOWN.
+    /// A lower-cased word analysed ([`text::analyze_word`]): stop word -> STOP, negation ->
+    /// NEGATION, known stem -> its id and data, else UNKNOWN.
     fn analyse(&self, word: &str) -> Word {
         let no_feature = self.keys.len() as u32;
-        if text::is_stop_word(word) {
-            let stem = if NEGATION_WORDS.contains(&word) {
-                NEGATION
-            } else {
-                STOP
-            };
-            return Word {
-                stem,
-                data: no_feature,
-            };
-        }
-        let stem = self.stemmer.stem(word);
-        match self.stems.get(stem.as_ref()) {
-            Some(&id) => Word {
-                stem: id,
-                data: self.stem_data[id as usize],
+        let stem = match text::analyze_word(word, &self.stemmer) {
+            Analysis::Stop => STOP,
+            Analysis::Negation => NEGATION,
+            Analysis::Stem(stem) => match self.stems.get(stem.as_ref()) {
+                Some(&id) => {
+                    return Word {
+                        stem: id,
+                        data: self.stem_data[id as usize],
+                    };
+                }
+                None => UNKNOWN,
             },
-            None => Word {
-                stem: UNKNOWN,
-                data: no_feature,
-            },
+        };
+        Word {
+            stem,
+            data: no_feature,
         }
     }
 }

@@ -1,11 +1,39 @@
 //! Reading a labelled CSV (a level column, a text column, optionally a title column), as
 //! used by `eval` and `train --labelled`.
 
-use crate::columns;
-use crate::error::Error;
-use crate::level::Level;
+use crate::columns::{self, ColumnError};
+use crate::error::InputError;
+use crate::level::{Level, UnknownLevel};
 use crate::text;
 use crate::train::Example;
+
+/// Why a labelled file cannot be read at all. The caller names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum LabelledError {
+    #[error("header: {0}")]
+    Header(#[source] csv::Error),
+    #[error(transparent)]
+    Columns(#[from] ColumnError),
+}
+
+/// Why one row of a labelled file was skipped.
+#[derive(Debug, thiserror::Error)]
+pub enum Skip {
+    #[error("malformed CSV: {0}")]
+    Malformed(#[source] csv::Error),
+    #[error(transparent)]
+    Level(#[from] UnknownLevel),
+    #[error("level is not UTF-8")]
+    LevelNotUtf8,
+    #[error("text is not valid UTF-8 at byte {offset}")]
+    TextNotUtf8 { offset: usize },
+    #[error(transparent)]
+    Text(#[from] InputError),
+    #[error("title is not UTF-8")]
+    TitleNotUtf8,
+    #[error("group is not UTF-8")]
+    GroupNotUtf8,
+}
 
 /// One usable row of a labelled file.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +71,8 @@ impl Posting {
 #[derive(Debug, Default)]
 pub struct Labelled {
     pub postings: Vec<Posting>,
-    pub skipped: Vec<(u64, String)>,
+    /// Record number (header excluded) and why.
+    pub skipped: Vec<(u64, Skip)>,
 }
 
 /// Which columns to read; `None` means "find by the usual names".
@@ -59,30 +88,30 @@ pub struct Columns<'a> {
 
 /// Reads a labelled CSV. Rows with an unknown level, empty text or bad UTF-8 are skipped and
 /// listed; a missing level or text column is an error.
-pub fn read(data: &[u8], columns: &Columns<'_>, needs_title: bool) -> Result<Labelled, Error> {
+pub fn read(
+    data: &[u8],
+    columns: &Columns<'_>,
+    needs_title: bool,
+) -> Result<Labelled, LabelledError> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(data);
     let headers: Vec<String> = reader
         .byte_headers()
-        .map_err(|e| Error::Csv(format!("header: {e}")))?
+        .map_err(LabelledError::Header)?
         .iter()
         .map(|h| String::from_utf8_lossy(h).into_owned())
         .collect();
-    let level_col = columns::resolve(&headers, columns.level, &columns::LEVEL_COLUMNS, "level")
-        .map_err(Error::Csv)?;
-    let text_cols = columns::resolve(&headers, columns.text, &columns::TEXT_COLUMNS, "text")
-        .map_err(Error::Csv)?;
+    let level_col = columns::resolve(&headers, columns.level, &columns::LEVEL_COLUMNS, "level")?;
+    let text_cols = columns::resolve(&headers, columns.text, &columns::TEXT_COLUMNS, "text")?;
     let title_col =
         match columns::resolve(&headers, columns.title, &columns::TITLE_COLUMNS, "title") {
             Ok(c) => Some(c[0]),
-            Err(e) if needs_title || columns.title.is_some() => return Err(Error::Csv(e)),
+            Err(e) if needs_title || columns.title.is_some() => return Err(e.into()),
             Err(_) => None,
         };
     // Without a named group column, a `source` column (where the posting was collected) is
     // the group when there is one: training uses it to find terms that hold across sources.
     let group_col = match columns.group {
-        Some(name) => {
-            Some(columns::resolve(&headers, Some(name), &[], "group").map_err(Error::Csv)?[0])
-        }
+        Some(name) => Some(columns::resolve(&headers, Some(name), &[], "group")?[0]),
         None => columns::find(&headers, &columns::GROUP_COLUMNS),
     };
     let mut out = Labelled::default();
@@ -91,38 +120,30 @@ pub fn read(data: &[u8], columns: &Columns<'_>, needs_title: bool) -> Result<Lab
         let row = match row {
             Ok(row) => row,
             Err(e) => {
-                out.skipped.push((record, format!("malformed CSV: {e}")));
+                out.skipped.push((record, Skip::Malformed(e)));
                 continue;
             }
         };
         let field = |c: usize| std::str::from_utf8(row.get(c).unwrap_or_default());
-        let parsed = (|| -> Result<Posting, String> {
+        let parsed = (|| -> Result<Posting, Skip> {
             let level = field(level_col[0])
-                .map_err(|_| "level is not UTF-8".to_string())?
-                .parse::<Level>()
-                .map_err(|e| e.to_string())?;
-            let mut text = String::new();
-            for &c in &text_cols {
-                let part = field(c)
-                    .map_err(|e| format!("text is not valid UTF-8 at byte {}", e.valid_up_to()))?;
-                if !text.is_empty() {
-                    text.push_str("\n\n");
-                }
-                text.push_str(part);
-            }
-            text::check_not_blank(&text).map_err(|e| e.to_string())?;
-            let title = title_col
-                .map(|c| {
-                    field(c)
-                        .map(str::to_string)
-                        .map_err(|_| "title is not UTF-8".to_string())
+                .map_err(|_| Skip::LevelNotUtf8)?
+                .parse::<Level>()?;
+            let text = columns::join_text(text_cols.iter().map(|&c| {
+                field(c).map_err(|e| Skip::TextNotUtf8 {
+                    offset: e.valid_up_to(),
                 })
+            }))?
+            .into_owned();
+            text::check_not_blank(&text)?;
+            let title = title_col
+                .map(|c| field(c).map(str::to_string).map_err(|_| Skip::TitleNotUtf8))
                 .transpose()?;
             let group = group_col
                 .map(|c| {
                     field(c)
                         .map(|g| g.trim().to_string())
-                        .map_err(|_| "group is not UTF-8".to_string())
+                        .map_err(|_| Skip::GroupNotUtf8)
                 })
                 .transpose()?;
             Ok(Posting {
@@ -152,7 +173,7 @@ mod tests {
         assert_eq!(l.postings.len(), 1);
         assert_eq!(l.postings[0].title.as_deref(), Some("Head of Ops"));
         assert_eq!(l.skipped.iter().map(|s| s.0).collect::<Vec<_>>(), [2, 3]);
-        assert!(l.skipped[0].1.contains("unknown level"));
+        assert!(l.skipped[0].1.to_string().contains("unknown level"));
     }
 
     #[test]

@@ -12,6 +12,37 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+/// Why a model cannot be used: what is wrong with its JSON or its numbers. [`Model::load`]
+/// names the file (as [`crate::Error::Model`]).
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("{0}")]
+    Read(#[source] std::io::Error),
+    #[error("{0}")]
+    Json(#[source] serde_json::Error),
+    #[error("model format {found} is not {FORMAT}")]
+    Format { found: u32 },
+    #[error("bias {0:?} is not a finite number of sensible size")]
+    Bias([f32; 3]),
+    #[error("temperature {0} is not a positive finite number")]
+    Temperature(f32),
+    #[error(
+        "feature {key:?}: idf {idf} or weights {weights:?} are not finite numbers of sensible size (at most {MAX_VALUE:e})"
+    )]
+    Feature {
+        key: String,
+        idf: f32,
+        weights: [f32; 3],
+    },
+    #[error("cue {name:?}: weight {weight} is not finite")]
+    CueWeight { name: String, weight: f32 },
+    #[error("feature, idf and weight tables differ in length")]
+    Tables,
+    /// The features cannot be indexed: a cue pattern that does not parse, too many features.
+    #[error("{0}")]
+    Vocabulary(String),
+}
+
 /// A hand-written phrase rule from `training/cues.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cue {
@@ -38,6 +69,10 @@ pub struct Provenance {
     /// The calibration temperature the weights were divided by (1 when not calibrated).
     #[serde(default = "one")]
     pub temperature: f32,
+    /// The learner settings, as given to [`crate::train::train`] (which sets them); `None` in
+    /// a file written before they were recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<crate::train::Config>,
 }
 
 fn one() -> f32 {
@@ -116,15 +151,16 @@ impl Model {
         weights: Vec<[f32; 3]>,
         bias: [f32; 3],
         cues: Vec<Cue>,
-    ) -> Result<Model, String> {
+    ) -> Result<Model, ModelError> {
         if keys.len() != idf.len() || keys.len() != weights.len() {
-            return Err("feature, idf and weight tables differ in length".into());
+            return Err(ModelError::Tables);
         }
         let patterns: FxHashMap<String, String> = cues
             .iter()
             .map(|c| (c.name.clone(), c.pattern.clone()))
             .collect();
-        let vocab = Vocabulary::new(keys, &patterns)?;
+        let vocab =
+            Vocabulary::new(keys, &patterns).map_err(|e| ModelError::Vocabulary(e.to_string()))?;
         let names = vocab
             .keys()
             .iter()
@@ -153,39 +189,36 @@ impl Model {
     }
 
     /// Reads a model written by [`Model::to_json`] / `joblevel train -o`.
-    pub fn from_json(json: &str) -> Result<Model, String> {
-        let file: ModelFile = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    pub fn from_json(json: &str) -> Result<Model, ModelError> {
+        let file: ModelFile = serde_json::from_str(json).map_err(ModelError::Json)?;
         if file.format != FORMAT {
-            return Err(format!("model format {} is not {FORMAT}", file.format));
+            return Err(ModelError::Format { found: file.format });
         }
         // JSON numbers beyond f32 (1e39) read as infinity, and weights near f32::MAX overflow
         // when summed: either makes scores NaN, so such a file is refused, not scored.
         let finite = |x: f32| x.is_finite() && x.abs() <= MAX_VALUE;
         if !file.bias.iter().copied().all(finite) {
-            return Err(format!(
-                "bias {:?} is not a finite number of sensible size",
-                file.bias
-            ));
+            return Err(ModelError::Bias(file.bias));
         }
-        if !finite(file.provenance.temperature) || file.provenance.temperature <= 0.0 {
-            return Err(format!(
-                "temperature {} is not a positive finite number",
-                file.provenance.temperature
-            ));
+        let temperature = file.provenance.temperature;
+        if !finite(temperature) || temperature <= 0.0 {
+            return Err(ModelError::Temperature(temperature));
         }
         for (key, idf, w) in &file.features {
             if !finite(*idf) || !w.iter().copied().all(finite) {
-                return Err(format!(
-                    "feature {key:?}: idf {idf} or weights {w:?} are not finite numbers of sensible size (at most {MAX_VALUE:e})"
-                ));
+                return Err(ModelError::Feature {
+                    key: key.clone(),
+                    idf: *idf,
+                    weights: *w,
+                });
             }
         }
         for cue in &file.cues {
             if !finite(cue.weight) {
-                return Err(format!(
-                    "cue {:?}: weight {} is not finite",
-                    cue.name, cue.weight
-                ));
+                return Err(ModelError::CueWeight {
+                    name: cue.name.clone(),
+                    weight: cue.weight,
+                });
             }
         }
         let mut keys = Vec::with_capacity(file.features.len());
@@ -201,11 +234,11 @@ impl Model {
 
     /// Loads a model file.
     pub fn load(path: &Path) -> Result<Model, crate::Error> {
-        let model_err = |reason: String| crate::Error::Model {
+        let model_err = |source| crate::Error::Model {
             path: path.to_path_buf(),
-            reason,
+            source,
         };
-        let json = std::fs::read_to_string(path).map_err(|e| model_err(e.to_string()))?;
+        let json = std::fs::read_to_string(path).map_err(|e| model_err(ModelError::Read(e)))?;
         Model::from_json(&json).map_err(model_err)
     }
 
@@ -345,6 +378,7 @@ mod tests {
                 trained_on: vec![],
                 command: String::new(),
                 temperature: 1.0,
+                config: None,
             },
             vec![FeatureKey::parse("shift"), FeatureKey::parse("cue:ceo")],
             vec![1.0, 1.0],

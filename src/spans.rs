@@ -10,9 +10,8 @@
 //! Tags and `<script>`/`<style>` bodies of HTML text are skipped in place, so ranges index
 //! the text as given, not the stripped text the scorer read.
 
-use crate::features::NEGATION_WORDS;
 use crate::model::Model;
-use crate::text::{self, Stemmer, Term};
+use crate::text::{self, Analysis, Stemmer, Term};
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::ops::Range;
@@ -37,8 +36,16 @@ pub struct Analysed {
 /// Past this many distinct words a thread's stem cache is cleared: memory stays bounded.
 const CACHE_LIMIT: usize = 1 << 16;
 
-/// Lower-cased word -> stem, `None` for a stop word.
-type StemCache = FxHashMap<Box<str>, Option<Rc<str>>>;
+/// A word as [`text::analyze_word`] read it, its stem shared with the cache.
+#[derive(Debug, Clone)]
+enum Read {
+    Stem(Rc<str>),
+    Stop,
+    Negation,
+}
+
+/// Lower-cased word -> how it reads.
+type StemCache = FxHashMap<Box<str>, Read>;
 
 thread_local! {
     /// Cue patterns parsed, by their source text.
@@ -95,21 +102,25 @@ impl Analysed {
                     continue;
                 }
                 text::lowercase_into(token, &mut buf);
-                let stem = match cache.get(buf.as_str()) {
-                    Some(stem) => stem.clone(),
+                let read = match cache.get(buf.as_str()) {
+                    Some(read) => read.clone(),
                     None => {
-                        let stem: Option<Rc<str>> =
-                            (!text::is_stop_word(&buf)).then(|| stemmer.stem(&buf).into());
-                        cache.insert(buf.as_str().into(), stem.clone());
-                        stem
+                        let read = match text::analyze_word(&buf, stemmer) {
+                            Analysis::Stem(stem) => Read::Stem(stem.into()),
+                            Analysis::Stop => Read::Stop,
+                            Analysis::Negation => Read::Negation,
+                        };
+                        cache.insert(buf.as_str().into(), read.clone());
+                        read
                     }
                 };
-                match stem {
-                    Some(stem) => {
+                match read {
+                    Read::Stem(stem) => {
                         words.push((Word::Stem(stem), range));
                         negated.push(std::mem::take(&mut negating));
                     }
-                    None => negating |= NEGATION_WORDS.contains(&buf.as_str()),
+                    Read::Stop => {}
+                    Read::Negation => negating = true,
                 }
             }
         });

@@ -23,9 +23,9 @@ fn cross_validation_never_trains_on_its_test_fold() {
     let postings = labelled_example_postings();
     let mut tested = vec![0; postings.len()];
     let pairs = eval::cross_validate(
-        &builtin::articles(),
+        builtin::articles(),
         &postings,
-        &builtin::cues(),
+        builtin::cues(),
         &train::Config::default(),
         2,
         eval::CV_SEED,
@@ -66,9 +66,9 @@ fn shipped_default_model_is_what_training_on_dev_and_extra_csv_gives() {
     }
     let shipped = builtin::model("default").unwrap();
     let retrained = train::train(
-        &builtin::articles(),
+        builtin::articles(),
         &examples,
-        &builtin::cues(),
+        builtin::cues(),
         &train::Config::default(),
         shipped.provenance().clone(),
     )
@@ -110,9 +110,9 @@ fn calibration_rescales_confidence_without_changing_any_decision() {
         };
         Classifier::new(
             train::train(
-                &builtin::articles(),
+                builtin::articles(),
                 &examples,
-                &builtin::cues(),
+                builtin::cues(),
                 &config,
                 provenance.clone(),
             )

@@ -1,8 +1,8 @@
 //! `joblevel completions SHELL` and `joblevel man`: shell completions and the man page,
 //! generated from the same clap definitions as `--help`, so they cannot drift from it.
 
+use super::Error;
 use clap::Command;
-use joblevel::error::Error;
 use std::io::Write;
 
 /// Print shell completions for joblevel.
@@ -52,8 +52,5 @@ fn write_stdout(bytes: &[u8]) -> Result<i32, Error> {
 }
 
 fn stdout_error(source: std::io::Error) -> Error {
-    Error::Io {
-        path: "-".into(),
-        source,
-    }
+    Error::io("-", source)
 }

@@ -1,8 +1,8 @@
 //! `joblevel fit`: does a posting's title match the level its description describes?
 
-use super::Format;
+use super::{Error, exit};
+use super::{Format, Probability};
 use joblevel::Level;
-use joblevel::error::{Error, exit};
 use joblevel::fit::{self, Fit, Verdict};
 use std::path::PathBuf;
 
@@ -38,8 +38,8 @@ pub struct Args {
     /// How sure the description must be that its level lies below (or above) the title's to
     /// call a misfit (0 to 1); with more than 0.5, sides between 1 - P and P are `uncertain`.
     /// The `default` model's probabilities are calibrated, so 0.5 means more likely than not.
-    #[arg(long, default_value_t = fit::DEFAULT_MIN_CONFIDENCE, value_name = "P", value_parser = super::probability)]
-    min_confidence: f64,
+    #[arg(long, default_value_t = super::args::default_min_confidence(), value_name = "P")]
+    min_confidence: Probability,
     #[command(flatten)]
     scoring: super::ScoringArgs,
 }
@@ -47,8 +47,9 @@ pub struct Args {
 pub fn run(args: Args) -> Result<i32, Error> {
     let description = super::read_text(&args.input)?;
     let classifier = args.scoring.classifier()?;
-    let fit = fit::assess(&classifier, &args.title, &description, args.min_confidence)?;
-    match args.scoring.format {
+    let min_confidence = args.min_confidence.get();
+    let fit = fit::assess(&classifier, &args.title, &description, min_confidence)?;
+    match args.scoring.format() {
         Format::Json => stdoutln!(
             "{}",
             serde_json::json!({
@@ -56,10 +57,10 @@ pub fn run(args: Args) -> Result<i32, Error> {
                 "description": super::classify::prediction_json(&fit.prediction),
                 "verdict": fit.verdict,
                 "sides": fit.sides,
-                "min_confidence": args.min_confidence,
+                "min_confidence": min_confidence,
             })
         ),
-        Format::Text => stdout!("{}", render(&fit, args.min_confidence)),
+        Format::Text => stdout!("{}", render(&fit, min_confidence)),
     }
     Ok(match fit.verdict {
         Verdict::Fits => exit::OK,

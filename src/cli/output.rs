@@ -5,7 +5,7 @@
 //! no file. The output may not be one of the inputs (also through a link or as stdout), since
 //! the first write would destroy what is still to be read.
 
-use joblevel::error::Error;
+use super::Error;
 use std::fs::{File, Metadata};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -33,10 +33,7 @@ impl Output {
         let Some(path) = path else {
             return Ok(Output::Stdout(io::stdout()));
         };
-        let io_err = |source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        };
+        let io_err = |source| Error::io(path.to_path_buf(), source);
         // Write through a link to its target, and straight into what is not a regular file
         // (`-o /dev/null`, a named pipe): renaming over those would replace them.
         let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
@@ -86,10 +83,7 @@ impl Output {
     /// Flushes and puts the output in place.
     pub fn commit(self) -> Result<(), Error> {
         let path = self.path();
-        let io_err = |source| Error::Io {
-            path: path.clone(),
-            source,
-        };
+        let io_err = |source| Error::io(path.clone(), source);
         match self {
             Output::Stdout(mut out) => out.flush().map_err(io_err),
             Output::Direct(mut f, _) => f.flush().map_err(io_err),

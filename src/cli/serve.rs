@@ -1,7 +1,7 @@
 //! `joblevel serve`: the recruiters' page and the HTTP API.
 
+use super::{Error, exit};
 use crate::serve::{Config, StartError};
-use joblevel::error::{Error, exit};
 use std::net::SocketAddr;
 
 /// Serve a web page for checking postings and an HTTP API for other programs.
@@ -57,8 +57,8 @@ pub struct Args {
     /// No request log on stderr.
     #[arg(short, long)]
     quiet: bool,
-    #[arg(long, default_value = "default", help = super::MODEL_HELP)]
-    model: String,
+    #[command(flatten)]
+    model: super::ModelArg,
 }
 
 pub fn run(args: Args) -> Result<i32, Error> {
@@ -80,8 +80,10 @@ pub fn run(args: Args) -> Result<i32, Error> {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let config = Config {
         addr: args.addr,
-        classifier: super::classifier(&args.model, crate::serve::MAX_TOP)?,
-        batch_classifier: super::classifier(&args.model, 3)?
+        classifier: args.model.classifier(crate::serve::MAX_TOP)?,
+        batch_classifier: args
+            .model
+            .classifier(3)?
             .with_evidence_for_predicted_level_only(),
         token: args.token,
         no_auth: args.no_auth,
@@ -93,16 +95,13 @@ pub fn run(args: Args) -> Result<i32, Error> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|source| Error::Io {
-            path: "tokio runtime".into(),
-            source,
-        })?;
+        .map_err(|source| Error::io("tokio runtime", source))?;
     match runtime.block_on(crate::serve::run(config)) {
         Ok(()) => Ok(exit::OK),
         Err(StartError::OpenWithoutAuth(addr)) => {
             eprintln!("joblevel: {}", StartError::OpenWithoutAuth(addr));
             Ok(exit::USAGE)
         }
-        Err(StartError::Other(e)) => Err(e),
+        Err(StartError::Other(e)) => Err(e.into()),
     }
 }

@@ -1,10 +1,11 @@
 //! `joblevel train`: build a model from `training/` (compiled in) and, optionally, labelled
 //! postings, and write it as JSON.
 
-use joblevel::error::Error;
-use joblevel::labelled::{self, Columns};
+use super::Error;
+use joblevel::builtin;
+use joblevel::labelled;
 use joblevel::model::Provenance;
-use joblevel::{builtin, train};
+use joblevel::train::{self, TrainError};
 use std::path::PathBuf;
 
 /// Train a model and write it as JSON.
@@ -30,17 +31,13 @@ pub struct Args {
     /// Where to write the model; `-` for stdout.
     #[arg(short, long, value_name = "FILE", default_value = "-")]
     output: PathBuf,
-    /// Text column(s) of the labelled file, comma-separated; found by name when omitted.
-    #[arg(long, value_name = "COLS")]
-    text_column: Option<String>,
-    /// Title column of the labelled file; found by name when omitted.
-    #[arg(long, value_name = "COL")]
-    title_column: Option<String>,
+    #[command(flatten)]
+    columns: super::ColumnArgs,
     /// Keep each posting's own title in its text when learning.
     #[arg(long)]
     no_mask_title: bool,
     #[command(flatten)]
-    learner: super::LearnerArgs,
+    learner: joblevel::train::Config,
 }
 
 /// Fewer labelled postings of a level than this earn a warning.
@@ -49,7 +46,7 @@ const WARN_BELOW: usize = 5;
 pub fn run(args: Args) -> Result<i32, Error> {
     let inputs: Vec<&std::path::Path> = args.labelled.iter().map(|p| p.as_path()).collect();
     super::output::Output::refuse_overwriting_inputs(Some(&args.output), &inputs)?;
-    let config = args.learner.config();
+    let config = &args.learner;
     let mut trained_on = vec![
         "training/responsibilities.csv".to_string(),
         "training/cues.csv".to_string(),
@@ -59,22 +56,14 @@ pub fn run(args: Args) -> Result<i32, Error> {
     for path in &args.labelled {
         let data = super::read_input(path)?;
         super::check_not_binary(path, &data)?;
-        let columns = Columns {
-            text: args.text_column.as_deref(),
-            title: args.title_column.as_deref(),
-            level: None,
-            group: None,
-        };
+        let columns = args.columns.labelled(None, None);
         // The labelled file is training data: a file that cannot be trained on is a
         // training error (exit 5), named.
-        let training_err = |reason: String| Error::Labelled {
-            path: path.clone(),
-            reason,
-        };
-        let labelled = labelled::read(&data, &columns, false).map_err(|e| match e {
-            Error::Csv(reason) => training_err(reason),
-            e => e,
-        })?;
+        let labelled =
+            labelled::read(&data, &columns, false).map_err(|source| TrainError::Labelled {
+                path: path.clone(),
+                source,
+            })?;
         for (record, reason) in &labelled.skipped {
             eprintln!(
                 "joblevel: {}: record {record} skipped: {reason}",
@@ -82,10 +71,11 @@ pub fn run(args: Args) -> Result<i32, Error> {
             );
         }
         if labelled.postings.is_empty() {
-            return Err(training_err(format!(
-                "no usable labelled posting ({} rows skipped)",
-                labelled.skipped.len()
-            )));
+            return Err(TrainError::NoPostings {
+                path: path.clone(),
+                skipped: labelled.skipped.len(),
+            }
+            .into());
         }
         let name = path
             .file_name()
@@ -105,18 +95,15 @@ pub fn run(args: Args) -> Result<i32, Error> {
     }
     if !postings.is_empty() {
         let counts = train::level_counts(&postings);
-        let present = counts.iter().filter(|&&n| n > 0).count();
-        if present < 2 {
-            return Err(Error::Labelled {
-                path: PathBuf::from(names.join(", ")),
-                reason: format!(
-                    "every labelled posting has the same level ({}): a model needs at least two levels to learn what tells them apart",
-                    joblevel::Level::ALL
-                        .iter()
-                        .find(|l| counts[l.index()] > 0)
-                        .map_or("none", |l| l.as_str())
-                ),
-            });
+        let mut present = joblevel::Level::ALL
+            .into_iter()
+            .filter(|l| counts[l.index()] > 0);
+        if let (Some(level), None) = (present.next(), present.next()) {
+            return Err(TrainError::OneLevel {
+                files: names.join(", "),
+                level,
+            }
+            .into());
         }
         for level in joblevel::Level::ALL {
             let n = counts[level.index()];
@@ -138,28 +125,23 @@ pub fn run(args: Args) -> Result<i32, Error> {
         trained_on,
         command,
         temperature: 1.0,
+        config: None,
     };
     let model = train::train(
-        &builtin::articles(),
+        builtin::articles(),
         &postings,
-        &builtin::cues(),
-        &config,
+        builtin::cues(),
+        config,
         provenance,
-    )
-    .map_err(|reason| Error::Model {
-        path: PathBuf::from("training/"),
-        reason,
-    })?;
+    )?;
     let json = model.to_json();
     if args.output.as_os_str() == "-" {
         stdout!("{json}");
     } else {
         // Never over the labelled file, and the old model stays until the new one is whole.
         let mut out = super::output::Output::create(Some(&args.output), &inputs)?;
-        std::io::Write::write_all(&mut out, json.as_bytes()).map_err(|source| Error::Io {
-            path: args.output.clone(),
-            source,
-        })?;
+        std::io::Write::write_all(&mut out, json.as_bytes())
+            .map_err(|source| Error::io(args.output.clone(), source))?;
         out.commit()?;
         eprintln!(
             "joblevel: wrote {} ({} features, {} postings)",

@@ -1,0 +1,116 @@
+//! Title masking: the posting's own title taken out of its text, so the text is read for
+//! what the job is, not for what it is called.
+
+use std::borrow::Cow;
+
+/// Removes the posting's own title from its text, so that "As Director of Operations you
+/// will..." is not read as evidence. Matching ignores ASCII case. Besides the full title, the
+/// part before a separator (`,` `-` `|` `(` ...) is removed too, because postings repeat
+/// "Director of Operations" from a title "Director of Operations - Remote (US)".
+pub fn mask_title<'a>(text: &'a str, title: &str) -> Cow<'a, str> {
+    let cuts = title_mentions(text, title);
+    if cuts.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    // ASCII lower-casing keeps byte offsets, and a valid UTF-8 needle matches on character
+    // boundaries, so the cuts fall between characters of `text` too. Overlapping cuts (the
+    // title and its core) are merged; each becomes one space.
+    let mut out = String::with_capacity(text.len());
+    let mut kept_from = 0;
+    for std::ops::Range { start, end } in cuts {
+        if start >= kept_from {
+            out.push_str(&text[kept_from..start]);
+            out.push(' ');
+        }
+        kept_from = kept_from.max(end);
+    }
+    out.push_str(&text[kept_from..]);
+    Cow::Owned(out)
+}
+
+/// The byte ranges [`mask_title`] removes from `text`, in order (they may overlap): each
+/// mention of the title or of its part before a separator, except where it names the role's
+/// manager. A page highlighting evidence uses them to leave out what the scorer did not read.
+pub fn title_mentions(text: &str, title: &str) -> Vec<std::ops::Range<usize>> {
+    let title = title.trim();
+    let mut needles = vec![title.to_ascii_lowercase()];
+    if let Some(core) = title.split([',', '|', '(', '–', '—', '/', ':']).next() {
+        let core = core.split(" - ").next().unwrap_or(core).trim();
+        if core.len() >= 4 && core.len() < title.len() {
+            needles.push(core.to_ascii_lowercase());
+        }
+    }
+    needles.retain(|n| n.chars().any(char::is_alphanumeric));
+    if needles.is_empty() {
+        return Vec::new();
+    }
+    let haystack = text.to_ascii_lowercase();
+    let mut cuts = Vec::new();
+    for needle in &needles {
+        cuts.extend(
+            memchr::memmem::find_iter(haystack.as_bytes(), needle.as_bytes())
+                .filter(|&start| !names_the_manager(&haystack[..start]))
+                .map(|start| start..start + needle.len()),
+        );
+    }
+    cuts.sort_unstable_by_key(|r| (r.start, r.end));
+    cuts
+}
+
+/// True when the text before a title mention makes it the role's manager, not the role:
+/// "...reports to the Director of Operations" names someone else.
+fn names_the_manager(before: &str) -> bool {
+    let tail = &before.as_bytes()[before.len().saturating_sub(40)..];
+    let tail = String::from_utf8_lossy(tail);
+    let words: Vec<&str> = tail.split_whitespace().rev().take(4).collect();
+    // Backwards: "to" (after an optional article), then "report..." within two words.
+    let skip = usize::from(matches!(
+        words.first(),
+        Some(&("the" | "our" | "a" | "your"))
+    ));
+    words.get(skip) == Some(&"to")
+        && words
+            .iter()
+            .skip(skip + 1)
+            .take(2)
+            .any(|w| w.starts_with("report"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mask_removes_title_and_its_core_ignoring_case() {
+        let t =
+            "As DIRECTOR OF OPERATIONS you will report to the VP. Director of Operations - Remote.";
+        let m = mask_title(t, "Director of Operations - Remote (US)");
+        assert!(!m.to_lowercase().contains("director"), "{m}");
+        assert!(m.contains("report to the VP"));
+    }
+
+    #[test]
+    fn mask_keeps_the_title_when_it_names_the_manager() {
+        let t = "You report to the Director of Operations. Reporting directly to the director of operations, you";
+        assert_eq!(mask_title(t, "Director of Operations"), t);
+        assert!(
+            !mask_title("As Director of Operations", "Director of Operations").contains("Director")
+        );
+    }
+
+    #[test]
+    fn mask_leaves_text_without_the_title_untouched() {
+        assert!(matches!(
+            mask_title("Run the shift", "VP, Sales"),
+            Cow::Borrowed(_)
+        ));
+        assert!(matches!(
+            mask_title("Run the shift", "  "),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            mask_title("Équipe: Head of Ops!", "head of ops"),
+            "Équipe:  !"
+        );
+    }
+}

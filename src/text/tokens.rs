@@ -1,0 +1,452 @@
+//! Tokenizer: text to runs of letters and digits, and their lower case.
+
+/// A run of letters or digits in the text, borrowed from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token<'a> {
+    pub text: &'a str,
+    /// True when every byte is ASCII, so lower-casing is a byte operation.
+    pub ascii: bool,
+}
+
+impl Token<'_> {
+    /// The value of an all-digit token ("10" in "10+ years"), saturating on overflow.
+    pub fn number(&self) -> Option<u32> {
+        if self.ascii && self.text.bytes().all(|b| b.is_ascii_digit()) {
+            Some(self.text.bytes().fold(0u32, |n, b| {
+                n.saturating_mul(10).saturating_add(u32::from(b - b'0'))
+            }))
+        } else {
+            None
+        }
+    }
+}
+
+/// An ASCII word of up to 16 bytes, lower-cased, as two integers: byte `i` of the word is
+/// byte `i` of the little-endian `[low, high]` pair, the rest is zero. Words hold no zero
+/// byte, so words of different lengths get different keys, and `high` is 0 for words of up
+/// to 8 bytes. The scorer uses it as a hash key that needs no string.
+pub type Packed = [u64; 2];
+
+/// A token as positions in the text, before it is sliced out: the scorer's hot loop needs the
+/// text of a word only the first time it meets the word.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RawToken {
+    pub start: usize,
+    pub end: usize,
+    pub ascii: bool,
+    /// The word as [`Packed`], `[0, 0]` when it is not ASCII or is longer than 16 bytes.
+    pub packed: Packed,
+}
+
+impl RawToken {
+    /// The token at `start..end` of `bytes`.
+    #[inline(always)]
+    fn new(bytes: &[u8], start: usize, end: usize, ascii: bool) -> RawToken {
+        let len = end - start;
+        let packed = if ascii && len <= 16 {
+            pack_lower(bytes, start, len)
+        } else {
+            [0, 0]
+        };
+        RawToken {
+            start,
+            end,
+            ascii,
+            packed,
+        }
+    }
+
+    /// True for a packed token of digits only ("10"): lower-cased ASCII digits are
+    /// `0x30..=0x39` and letters `0x61..=0x7a`, so no byte has bit 6 set.
+    pub fn is_packed_number(&self) -> bool {
+        self.packed[0] != 0 && (self.packed[0] | self.packed[1]) & 0x4040_4040_4040_4040 == 0
+    }
+}
+
+/// Splits text into maximal runs of alphanumeric characters.
+///
+/// ASCII is classified 64 bytes at a time into bit masks, so finding a word is a few bit
+/// operations, not a loop over its bytes; only non-ASCII bytes decode a `char`.
+/// Apostrophes split words ("company's" -> "company", "s"); `s` is a stop word.
+pub fn tokens(text: &str) -> Tokens<'_> {
+    let mut tokens = Tokens {
+        text,
+        pos: 0,
+        base: 0,
+        alnum: 0,
+        high: 0,
+    };
+    tokens.describe(0);
+    tokens
+}
+
+/// Iterator returned by [`tokens`].
+pub struct Tokens<'a> {
+    text: &'a str,
+    /// Where the next token is looked for; `base <= pos <= base + 64`.
+    pos: usize,
+    /// Bit `j` of `alnum` is set when byte `base + j` is an ASCII letter or digit, bit `j` of
+    /// `high` when it is part of a non-ASCII character. Bytes past the end are neither.
+    base: usize,
+    alnum: u64,
+    high: u64,
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `w` that is an ASCII letter or digit, computed for the eight
+/// bytes at once: with the high bit cleared, adding `0x80 - lo` to a byte sets its high bit
+/// exactly when the byte is `>= lo`, and no sum carries into the next byte.
+#[inline(always)]
+fn ascii_alnum(w: u64) -> u64 {
+    let x = w & !HIGH;
+    let digit = (x + 0x50 * ONES) & !(x + 0x46 * ONES); // b'0'..=b'9'
+    let folded = x | (0x20 * ONES); // upper case letters to lower case
+    let letter = (folded + 0x1f * ONES) & !(folded + 0x05 * ONES); // b'a'..=b'z'
+    (digit | letter) & !w & HIGH
+}
+
+/// The high bits of the eight bytes of `m` (all other bits clear) as an 8-bit mask: the
+/// multiplication moves the high bit of byte `k` to bit `56 + k` without carries.
+#[inline(always)]
+fn gather(m: u64) -> u64 {
+    ((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// The masks of a 64-byte chunk (zero padded past the end of the text).
+#[inline(always)]
+fn chunk_masks(chunk: &[u8; 64]) -> (u64, u64) {
+    let word = |k: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&chunk[8 * k..8 * k + 8]);
+        u64::from_le_bytes(w)
+    };
+    let mut alnum = 0;
+    let mut any_high = 0;
+    for k in 0..8 {
+        let w = word(k);
+        alnum |= gather(ascii_alnum(w)) << (8 * k);
+        any_high |= w;
+    }
+    let mut high = 0;
+    if any_high & HIGH != 0 {
+        for k in 0..8 {
+            high |= gather(word(k) & HIGH) << (8 * k);
+        }
+    }
+    (alnum, high)
+}
+
+/// Bits `from..64` (none when `from >= 64`).
+#[inline(always)]
+fn bits_from(from: usize) -> u64 {
+    u64::MAX.checked_shl(from as u32).unwrap_or(0)
+}
+
+/// The low `n` bytes of a `[u64; 2]` for `n` in `0..=16`.
+const KEEP: [Packed; 17] = {
+    let mut keep = [[0u64; 2]; 17];
+    let mut n = 1;
+    while n <= 16 {
+        keep[n] = if n <= 8 {
+            [u64::MAX >> (64 - 8 * n), 0]
+        } else {
+            [u64::MAX, u64::MAX >> (128 - 8 * n)]
+        };
+        n += 1;
+    }
+    keep
+};
+
+/// The word of `len` (1..=16) bytes at `start`, lower-cased (`| 0x20` is lower case for ASCII
+/// letters and digits) and packed (see [`Packed`]).
+#[inline(always)]
+fn pack_lower(bytes: &[u8], start: usize, len: usize) -> Packed {
+    let [lo, hi] = match bytes.get(start..start + 16) {
+        Some(b) => [0, 8].map(|i| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or([0; 8]))),
+        None => {
+            let mut b = [0u8; 16];
+            b[..len].copy_from_slice(&bytes[start..start + len]);
+            [0, 8].map(|i| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or([0; 8])))
+        }
+    };
+    let [keep_lo, keep_hi] = KEEP[len];
+    [
+        (lo | (0x20 * ONES)) & keep_lo,
+        (hi | (0x20 * ONES)) & keep_hi,
+    ]
+}
+
+impl<'a> Tokens<'a> {
+    /// The text being split.
+    pub(crate) fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// Fills the masks for the 64 bytes from `base`.
+    #[inline(never)]
+    fn describe(&mut self, base: usize) {
+        let bytes = self.text.as_bytes();
+        let (alnum, high) = match bytes.get(base..base + 64) {
+            Some(chunk) => chunk_masks(chunk.try_into().unwrap_or(&[0; 64])),
+            None => {
+                let mut chunk = [0u8; 64];
+                let rest = bytes.get(base..).unwrap_or_default();
+                chunk[..rest.len()].copy_from_slice(rest);
+                chunk_masks(&chunk)
+            }
+        };
+        self.base = base;
+        self.alnum = alnum;
+        self.high = high;
+    }
+
+    /// The end of a word from byte `i` on, decoding characters one by one, and whether it is
+    /// all ASCII: the slow path, for non-ASCII letters ("café") and words longer than a block.
+    #[cold]
+    fn finish_word(&self, mut i: usize) -> (usize, bool) {
+        let bytes = self.text.as_bytes();
+        let mut ascii = true;
+        while let Some(&b) = bytes.get(i) {
+            if b < 0x80 {
+                if !b.is_ascii_alphanumeric() {
+                    break;
+                }
+                i += 1;
+            } else {
+                let Some(c) = self.text[i..].chars().next() else {
+                    break;
+                };
+                if !c.is_alphanumeric() {
+                    break;
+                }
+                ascii = false;
+                i += c.len_utf8();
+            }
+        }
+        (i, ascii)
+    }
+
+    /// The next token, as positions.
+    // Inlined: the scorer calls it once per word, and a call returning a token through
+    // memory cost as much as finding the token.
+    #[inline(always)]
+    pub(crate) fn next_raw(&mut self) -> Option<RawToken> {
+        let bytes = self.text.as_bytes();
+        let (start, end, ascii) = loop {
+            let candidates = (self.alnum | self.high) & bits_from(self.pos - self.base);
+            if candidates == 0 {
+                // Only separators left in this block.
+                self.pos = self.base + 64;
+                if self.pos >= bytes.len() {
+                    return None;
+                }
+                self.describe(self.pos);
+                continue;
+            }
+            let j = candidates.trailing_zeros() as usize;
+            let start = self.base + j;
+            if self.high >> j & 1 != 0 {
+                // A non-ASCII character: a letter starts a word, anything else separates.
+                let c = self.text[start..].chars().next()?;
+                if c.is_alphanumeric() {
+                    let (end, _) = self.finish_word(start);
+                    break (start, end, false);
+                }
+                self.pos = start + c.len_utf8();
+                if self.pos > self.base + 64 {
+                    self.describe(self.pos);
+                }
+                continue;
+            }
+            let ends = !self.alnum & bits_from(j);
+            if ends == 0 && self.base + 64 < bytes.len() {
+                // The word may run past the block: describe the block from its start, or
+                // for a word of 64 bytes or more, finish it byte by byte.
+                if j == 0 {
+                    let (end, ascii) = self.finish_word(start + 64);
+                    break (start, end, ascii);
+                }
+                self.pos = start;
+                self.describe(start);
+                continue;
+            }
+            // 64 when the word ends the text at the end of the block.
+            let e = ends.trailing_zeros();
+            let end = self.base + e as usize;
+            if self.high & 1u64.checked_shl(e).unwrap_or(0) != 0 {
+                // A non-ASCII letter may continue the word ("café").
+                let (end, ascii) = self.finish_word(end);
+                break (start, end, ascii);
+            }
+            self.pos = end;
+            return Some(RawToken::new(bytes, start, end, true));
+        };
+        // Slow paths: a word with non-ASCII characters, or longer than a block.
+        self.pos = end;
+        if self.pos > self.base + 64 {
+            self.describe(self.pos);
+        }
+        Some(RawToken::new(bytes, start, end, ascii))
+    }
+}
+
+impl<'a> Token<'a> {
+    /// The token `raw` of `text`.
+    pub(crate) fn from_raw(text: &'a str, raw: RawToken) -> Token<'a> {
+        Token {
+            text: &text[raw.start..raw.end],
+            ascii: raw.ascii,
+        }
+    }
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = Token<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Token<'a>> {
+        let raw = self.next_raw()?;
+        Some(Token::from_raw(self.text, raw))
+    }
+}
+
+/// Writes the lower-cased token into `buf` (cleared first); no allocation once `buf` is warm.
+pub fn lowercase_into(token: Token<'_>, buf: &mut String) {
+    buf.clear();
+    if token.ascii {
+        buf.push_str(token.text);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.extend(token.text.chars().flat_map(char::to_lowercase));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        tokens(text).map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn tokenizer_splits_on_punctuation_and_keeps_unicode_letters() {
+        assert_eq!(
+            words("Day-to-day ops, P&L!"),
+            ["Day", "to", "day", "ops", "P", "L"]
+        );
+        assert_eq!(
+            words("Gérer l'équipe — 10+ ans"),
+            ["Gérer", "l", "équipe", "10", "ans"]
+        );
+        assert_eq!(words("  \n\t "), Vec::<&str>::new());
+        assert!(!tokens("équipe").next().is_some_and(|t| t.ascii));
+    }
+
+    /// The tokenizer's definition, one `char` at a time: what the fast scanner must match.
+    fn reference_tokens(text: &str) -> Vec<(&str, bool)> {
+        let mut out = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+            match (c.is_alphanumeric(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    out.push((&text[s..i], text[s..i].is_ascii()));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn fast_tokenizer_matches_the_char_by_char_definition() {
+        let pieces = [
+            "a",
+            "Z",
+            "0",
+            "9",
+            " ",
+            "-",
+            "'",
+            "@",
+            "[",
+            "`",
+            "{",
+            "/",
+            ":",
+            "\n",
+            "é",
+            "É",
+            "ß",
+            "—",
+            "\u{a0}",
+            "İ",
+            "ǅ",
+            "٣",
+            "中",
+            "\u{1F600}",
+            "operations",
+            "DIRECTOR",
+            "x1y2",
+        ];
+        let long_word = "Abcdefghij".repeat(7);
+        let long_gap = " ,-".repeat(25);
+        let pieces = [&pieces[..], &[long_word.as_str(), long_gap.as_str()]].concat();
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for k in 0..(seed % 40) {
+                let r = seed.rotate_left(k as u32 * 7) ^ k.wrapping_mul(0x2545_F491_4F6C_DD1D);
+                text.push_str(pieces[(r % pieces.len() as u64) as usize]);
+            }
+            let got: Vec<Token> = tokens(&text).collect();
+            let want = reference_tokens(&text);
+            assert_eq!(
+                got.iter().map(|t| (t.text, t.ascii)).collect::<Vec<_>>(),
+                want,
+                "{text:?}"
+            );
+            let mut raw = tokens(&text);
+            while let Some(r) = raw.next_raw() {
+                let word = &text[r.start..r.end];
+                let packed = if r.ascii && word.len() <= 16 {
+                    let mut b = [0u8; 16];
+                    b[..word.len()].copy_from_slice(word.to_ascii_lowercase().as_bytes());
+                    let half = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap());
+                    [half(0), half(8)]
+                } else {
+                    [0, 0]
+                };
+                assert_eq!(r.packed, packed, "{word:?}");
+                let number =
+                    r.ascii && word.len() <= 16 && word.bytes().all(|b| b.is_ascii_digit());
+                assert_eq!(r.is_packed_number(), number, "{word:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn lowercase_handles_ascii_and_unicode() {
+        let mut buf = String::new();
+        let t = tokens("ÉQUIPE").next().unwrap();
+        lowercase_into(t, &mut buf);
+        assert_eq!(buf, "équipe");
+        lowercase_into(tokens("KPIs").next().unwrap(), &mut buf);
+        assert_eq!(buf, "kpis");
+    }
+
+    #[test]
+    fn numbers_are_read_as_values() {
+        let nums: Vec<_> = tokens("10+ years, 3rd, 99999999999")
+            .map(|t| t.number())
+            .collect();
+        assert_eq!(nums, [Some(10), None, None, Some(u32::MAX)]);
+    }
+}
