@@ -12,6 +12,10 @@
 //! [`Options::strict`] asks to stop at the first one. What makes the rest of the file
 //! unreadable (a binary or over-long header, a quote never closed) stops the run.
 //!
+//! Scoring hands each row's typed [`RowResult`] to a [`Sink`], in input order:
+//! [`CsvSink`] and [`JsonlSink`] write them ([`Batch::run`] picks one by
+//! [`Options::format`]); `Vec<RowResult>` collects them ([`Batch::run_sink`]).
+//!
 //! ```
 //! use joblevel::{batch, builtin, Classifier};
 //! let classifier = Classifier::new(builtin::model("default").unwrap());
@@ -28,7 +32,11 @@ pub mod guard;
 mod jsonl;
 mod read;
 mod score;
+mod sink;
 mod write;
+
+pub use sink::{Named, RowResult, Scored, Sink, TitleFit};
+pub use write::{CsvSink, JsonlSink};
 
 use crate::answer::Basis;
 use crate::classify::Classifier;
@@ -39,9 +47,8 @@ use guard::{Guard, GuardError, Source};
 use jsonl::JsonLines;
 use rayon::prelude::*;
 use read::{Records, read_chunk};
-use score::{Outcome, score};
+use score::score;
 use std::io::{Read, Write};
-use write::{Results, Sink};
 
 /// Longest text (after joining the text columns) that is scored, in bytes: a posting is a few
 /// kilobytes; a megabyte is a document dump, not a job description.
@@ -84,7 +91,7 @@ pub enum InputFormat {
     Jsonl,
 }
 
-/// Output encoding.
+/// Output encoding, for [`Batch::run`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// CSV with the input's columns then [`RESULT_COLUMNS`].
@@ -234,9 +241,6 @@ struct Layout {
     results: Vec<String>,
 }
 
-/// Position of `error` among the appended columns.
-const ERROR_FIELD: usize = 10;
-
 /// A CSV input whose header has been read and checked: nothing is written before this
 /// succeeds, so a caller can create its output file only once the input is known usable.
 pub struct Batch<R: Read> {
@@ -283,12 +287,26 @@ impl<R: Read + Send> Batch<R> {
         })
     }
 
-    /// Scores every record and writes `output`; `progress(rows, bytes_read)` is called after
-    /// each chunk.
+    /// Scores every record and writes `output` as [`Options::format`] says;
+    /// `progress(rows, bytes_read)` is called after each chunk.
     pub fn run<W: Write + Send>(
         self,
         classifier: &Classifier,
         output: W,
+        progress: impl FnMut(u64, u64) + Send,
+    ) -> Result<Summary, BatchError> {
+        match self.options.format {
+            Format::Csv => self.run_sink(classifier, CsvSink::new(output), progress),
+            Format::Jsonl => self.run_sink(classifier, JsonlSink::new(output), progress),
+        }
+    }
+
+    /// Scores every record and hands each row's result to `sink`, in input order;
+    /// `progress(rows, bytes_read)` is called after each chunk. See [`Sink`] for an example.
+    pub fn run_sink<S: Sink + Send>(
+        self,
+        classifier: &Classifier,
+        mut sink: S,
         mut progress: impl FnMut(u64, u64) + Send,
     ) -> Result<Summary, BatchError> {
         let Batch {
@@ -298,7 +316,8 @@ impl<R: Read + Send> Batch<R> {
             utf16,
         } = self;
         let options = &options;
-        let mut sink = Sink::new(output, &layout, options.format)?;
+        sink.begin(&layout.headers, &layout.results)
+            .map_err(BatchError::Write)?;
         let mut summary = Summary {
             renamed: RESULT_COLUMNS
                 .iter()
@@ -324,11 +343,11 @@ impl<R: Read + Send> Batch<R> {
                     .par_iter()
                     .map(|row| score(classifier, &layout, row, options))
                     .collect();
-                write_chunk(&mut sink, &layout, &rows, &outcomes, options, &mut summary)?;
-                sink.flush()?;
+                write_chunk(&mut sink, &rows, outcomes, options, &mut summary)?;
+                sink.flush().map_err(BatchError::Write)?;
                 progress(summary.rows, reader.bytes());
             }
-            sink.finish()?;
+            sink.finish().map_err(BatchError::Write)?;
             return Ok(summary);
         }
         let mut next = read_chunk(&mut reader, options, 0, Vec::new())?;
@@ -345,7 +364,7 @@ impl<R: Read + Send> Batch<R> {
                 || -> Result<Vec<Row>, BatchError> {
                     let mut spare = Vec::new();
                     if let Some((rows, outcomes)) = scored.take() {
-                        write_chunk(&mut sink, &layout, &rows, &outcomes, options, &mut summary)?;
+                        write_chunk(&mut sink, &rows, outcomes, options, &mut summary)?;
                         progress(summary.rows, reader.bytes());
                         spare = rows;
                     }
@@ -367,10 +386,13 @@ impl<R: Read + Send> Batch<R> {
                 scored = Some((current, outcomes));
             }
         }
-        sink.finish()?;
+        sink.finish().map_err(BatchError::Write)?;
         Ok(summary)
     }
 }
+
+/// What scoring one row gave.
+type Outcome = Result<Scored, String>;
 
 /// Scores every record of `input` and writes `output`: [`Batch::open`] then [`Batch::run`].
 pub fn run<R: Read + Send, W: Write + Send>(
@@ -428,17 +450,17 @@ fn resolve_layout(headers: ByteRecord, options: &Options) -> Result<Layout, Batc
     })
 }
 
-fn write_chunk<W: Write>(
-    sink: &mut Sink<W>,
-    layout: &Layout,
+/// Hands a scored chunk to the sink, counting its rows.
+fn write_chunk<S: Sink>(
+    sink: &mut S,
     rows: &[Row],
-    outcomes: &[Outcome],
+    outcomes: Vec<Outcome>,
     options: &Options,
     summary: &mut Summary,
 ) -> Result<(), BatchError> {
-    let mut results = Results::default();
+    let mut short = ByteRecord::new();
     for (row, outcome) in rows.iter().zip(outcomes) {
-        if let (true, Outcome::Failed(reason)) = (options.strict, outcome) {
+        if let (true, Err(reason)) = (options.strict, &outcome) {
             return Err(BatchError::Strict {
                 record: row.record,
                 line: row.line,
@@ -447,37 +469,30 @@ fn write_chunk<W: Write>(
         }
         summary.rows += 1;
         match outcome {
-            Outcome::Scored(..) => summary.scored += 1,
-            Outcome::Failed(_) => summary.failed += 1,
+            Ok(_) => summary.scored += 1,
+            Err(_) => summary.failed += 1,
         }
-        let title = layout
-            .title
-            .and_then(|c| row.fields.get(c))
-            .unwrap_or_default();
-        results.fill(
+        let result = RowResult {
+            record: row.record,
+            line: row.line,
             outcome,
-            title,
-            options.evidence_terms,
-            layout.title.is_some(),
-        );
-        if row.cut {
+        };
+        let input = if row.cut {
             // Only the start of a cut record was read: keep its short fields (an id, a
             // title), not megabytes of what may not even be text.
-            let short: ByteRecord = row
-                .fields
-                .iter()
-                .map(|f| {
-                    if f.len() > crate::error::MAX_ECHO {
-                        &[][..]
-                    } else {
-                        f
-                    }
-                })
-                .collect();
-            sink.write(layout, &short, &results)?;
+            short.clear();
+            for f in &row.fields {
+                short.push_field(if f.len() > crate::error::MAX_ECHO {
+                    &[]
+                } else {
+                    f
+                });
+            }
+            &short
         } else {
-            sink.write(layout, &row.fields, &results)?;
-        }
+            &row.fields
+        };
+        sink.row(input, result).map_err(BatchError::Write)?;
     }
     Ok(())
 }

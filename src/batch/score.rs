@@ -1,60 +1,35 @@
 //! Scoring one row: its text and title found, both answers computed.
 
+use super::sink::{Named, Scored, TitleFit};
 use super::{Layout, MAX_RECORD_BYTES, MAX_TEXT_BYTES, Options, Row};
 use crate::answer::Basis;
 use crate::classify::{Classifier, Prediction};
 use crate::error::InputError;
-use crate::fit::{self, Verdict};
+use crate::fit;
 use crate::level::Level;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::cell::RefCell;
 
-/// What scoring one row gave.
-pub(super) enum Outcome {
-    Scored(Scored),
-    Failed(String),
-}
-
-/// The answers for one row.
-pub(super) struct Scored {
-    /// The described level: the text scored with the named title masked out.
-    pub(super) described: Prediction,
-    /// The named level, and the title words it was read from in the text (`None`: the
-    /// row's title column).
-    pub(super) named: Option<(Level, Option<String>)>,
-    /// With a title column: the level the title names and the fit verdict.
-    pub(super) fit: Option<(Option<Level>, Verdict)>,
-}
-
-impl Scored {
-    pub(super) fn level(&self) -> Level {
-        self.named.as_ref().map_or(self.described.level, |n| n.0)
-    }
-
-    pub(super) fn basis(&self) -> Basis {
-        if self.named.is_some() {
-            Basis::Named
-        } else {
-            Basis::Described
-        }
-    }
-}
-
+/// Scores one row: its answers, or why it could not be scored.
 pub(super) fn score(
     classifier: &Classifier,
     layout: &Layout,
     row: &Row,
     options: &Options,
-) -> Outcome {
-    let (text, title) = match text_of(layout, row) {
-        Ok(found) => found,
-        Err(reason) => return Outcome::Failed(reason),
-    };
+) -> Result<Scored, String> {
+    let (text, title) = text_of(layout, row)?;
     match answer(classifier, &text, title, options) {
-        Ok(scored) => Outcome::Scored(scored),
-        Err(InputError::Blank | InputError::Empty) => Outcome::Failed("text is empty".into()),
-        Err(e) => Outcome::Failed(e.to_string()),
+        Ok(mut scored) => {
+            // What is written: the strongest terms for the described level.
+            let p = &mut scored.described;
+            let level = p.level;
+            p.evidence.retain(|e| e.level == level);
+            p.evidence.truncate(options.evidence_terms);
+            Ok(scored)
+        }
+        Err(InputError::Blank | InputError::Empty) => Err("text is empty".into()),
+        Err(e) => Err(e.to_string()),
     }
 }
 
@@ -69,11 +44,11 @@ fn answer(
     let given = title.filter(|t| !t.trim().is_empty());
     let fit_of = |described: &Prediction| {
         title.map(|t| {
-            let level = title_level(t);
-            (
-                level,
-                fit::verdict(level, described, options.min_confidence),
-            )
+            let title_level = title_level(t);
+            TitleFit {
+                title_level,
+                verdict: fit::verdict(title_level, described, options.min_confidence),
+            }
         })
     };
     let (named, described) = match (options.basis, given) {
@@ -82,20 +57,33 @@ fn answer(
         // The title column is the named title; masking a text that is little more than its
         // title can leave nothing, and then the text is scored as it is.
         (Basis::Named, Some(t)) => (
-            title_level(t).map(|level| (level, None)),
+            title_level(t).map(|level| Named {
+                level,
+                title: t.to_string(),
+            }),
             classifier
                 .classify_without_title(text, t)
                 .or_else(|_| classifier.classify(text))?,
         ),
         (Basis::Named, None) => {
             let a = classifier.answer_by(text, None, Basis::Named)?;
-            (a.named.map(|n| (n.level, Some(n.title))), a.described)
+            let named = a.named.map(|n| Named {
+                level: n.level,
+                title: n.title,
+            });
+            (named, a.described)
         }
     };
     let fit = fit_of(&described);
     Ok(Scored {
-        described,
+        level: named.as_ref().map_or(described.level, |n| n.level),
+        basis: if named.is_some() {
+            Basis::Named
+        } else {
+            Basis::Described
+        },
         named,
+        described,
         fit,
     })
 }

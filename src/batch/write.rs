@@ -1,48 +1,44 @@
-//! Writing the scored rows: the appended result fields, CSV or JSON lines.
+//! The two writing sinks: CSV and JSON lines, the input's fields then the results.
 
-use super::score::{Outcome, Scored};
-use super::{BatchError, ERROR_FIELD, Format, Layout};
+use super::RESULT_COLUMNS;
+use super::sink::{RowResult, Scored, Sink};
+use crate::classify::Prediction;
 use crate::level::Level;
 use csv::ByteRecord;
-use std::io::Write;
+use serde_json::Value;
+use std::io::{self, Write};
 
 /// The appended fields of one row ([`RESULT_COLUMNS`], then [`FIT_COLUMNS`] with a title),
 /// written into one buffer reused from row to row.
+///
+/// [`RESULT_COLUMNS`]: super::RESULT_COLUMNS
+/// [`FIT_COLUMNS`]: super::FIT_COLUMNS
 #[derive(Default)]
-pub(super) struct Results {
+struct Fields {
     bytes: Vec<u8>,
     ends: Vec<usize>,
 }
 
-impl Results {
-    /// Fills the fields for `outcome`; `title` is the row's title column (the named title
-    /// when the level was named there).
-    pub(super) fn fill(
-        &mut self,
-        outcome: &Outcome,
-        title: &[u8],
-        evidence_terms: usize,
-        with_fit: bool,
-    ) {
+impl Fields {
+    /// Fills the fields for `outcome`.
+    fn fill(&mut self, outcome: &Result<Scored, String>, with_fit: bool) {
         self.bytes.clear();
         self.ends.clear();
         match outcome {
-            Outcome::Failed(reason) => {
-                for _ in 0..ERROR_FIELD {
+            Err(reason) => {
+                for _ in 0..RESULT_COLUMNS.len() - 1 {
                     self.end();
                 }
-                self.bytes.extend_from_slice(reason.as_bytes());
-                self.end();
+                self.push(reason.as_bytes());
             }
-            Outcome::Scored(scored) => {
+            Ok(scored) => {
                 let p = &scored.described;
-                self.push(scored.level().as_str().as_bytes());
-                self.push(scored.basis().as_str().as_bytes());
+                self.push(scored.level.as_str().as_bytes());
+                self.push(scored.basis.as_str().as_bytes());
                 match &scored.named {
-                    Some((level, words)) => {
-                        self.push(level.as_str().as_bytes());
-                        let words = words.as_deref().map_or(title, str::as_bytes);
-                        self.push(words);
+                    Some(named) => {
+                        self.push(named.level.as_str().as_bytes());
+                        self.push(named.title.as_bytes());
                     }
                     None => {
                         self.end();
@@ -61,28 +57,16 @@ impl Results {
                     );
                     self.end();
                 }
-                // `term=+0.123; term=+0.045`: the strongest terms for the described level.
-                for (i, e) in p.evidence_for(p.level).take(evidence_terms).enumerate() {
-                    if i > 0 {
-                        self.bytes.extend_from_slice(b"; ");
-                    }
-                    self.bytes.extend_from_slice(e.term.as_bytes());
-                    self.bytes.push(b'=');
-                    push_fixed(&mut self.bytes, f64::from(e.weight), 3, true);
-                }
+                push_evidence(&mut self.bytes, p);
                 self.end();
                 self.end(); // error: none
             }
         }
         if with_fit {
-            if let Outcome::Scored(Scored {
-                fit: Some((named, verdict)),
-                ..
-            }) = outcome
-            {
-                self.push(named.map_or("none", Level::as_str).as_bytes());
+            if let Ok(Scored { fit: Some(fit), .. }) = outcome {
+                self.push(fit.title_level.map_or("none", Level::as_str).as_bytes());
                 // Writing to a Vec cannot fail.
-                let _ = write!(self.bytes, "{verdict}");
+                let _ = write!(self.bytes, "{}", fit.verdict);
                 self.end();
             } else {
                 self.end();
@@ -101,9 +85,21 @@ impl Results {
         self.ends.push(self.bytes.len());
     }
 
-    fn fields(&self) -> impl Iterator<Item = &[u8]> {
+    fn iter(&self) -> impl Iterator<Item = &[u8]> {
         let starts = std::iter::once(0).chain(self.ends.iter().copied());
         starts.zip(&self.ends).map(|(a, &b)| &self.bytes[a..b])
+    }
+}
+
+/// `term=+0.123; term=+0.045`: the evidence kept, the strongest terms for the described level.
+fn push_evidence(out: &mut Vec<u8>, p: &Prediction) {
+    for (i, e) in p.evidence.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b"; ");
+        }
+        out.extend_from_slice(e.term.as_bytes());
+        out.push(b'=');
+        push_fixed(out, f64::from(e.weight), 3, true);
     }
 }
 
@@ -135,131 +131,212 @@ fn push_fixed(out: &mut Vec<u8>, x: f64, decimals: u32, plus: bool) {
     }
 }
 
-/// The output writer: CSV or JSON lines.
-pub(super) enum Sink<W: Write> {
-    Csv(Box<csv::Writer<W>>, ByteRecord),
-    /// The writer and the JSON keys: the header names, made unique, then the result names.
-    Jsonl(std::io::BufWriter<W>, Vec<String>),
-}
-
-impl<W: Write> Sink<W> {
-    pub(super) fn new(output: W, layout: &Layout, format: Format) -> Result<Sink<W>, BatchError> {
-        let mut names: Vec<String> = layout
-            .headers
-            .iter()
-            .map(|h| String::from_utf8_lossy(h).into_owned())
-            .collect();
-        match format {
-            Format::Csv => {
-                let mut w = csv::WriterBuilder::new()
-                    .buffer_capacity(1 << 16)
-                    .from_writer(output);
-                names.extend(layout.results.iter().cloned());
-                w.write_record(&names).map_err(write_err)?;
-                Ok(Sink::Csv(Box::new(w), ByteRecord::new()))
-            }
-            Format::Jsonl => {
-                // A CSV may repeat a header name; a JSON object cannot, and the second value
-                // would silently replace the first. Repeats become `name_2`, `name_3`...
-                let mut seen = rustc_hash::FxHashSet::default();
-                for name in names.iter_mut() {
-                    let mut n = 1;
-                    let base = name.clone();
-                    while !seen.insert(name.clone()) {
-                        n += 1;
-                        *name = format!("{base}_{n}");
-                    }
-                }
-                for result in &layout.results {
-                    let mut name = result.clone();
-                    while !seen.insert(name.clone()) {
-                        name.insert_str(0, "joblevel_");
-                    }
-                    names.push(name);
-                }
-                Ok(Sink::Jsonl(
-                    std::io::BufWriter::with_capacity(1 << 16, output),
-                    names,
-                ))
-            }
-        }
+/// `x` as [`push_fixed`] writes it with `decimals` decimals, read back as a number (`None`
+/// when not finite): what JSON lines give for confidence and scores.
+fn rounded(x: f64, decimals: u32) -> Option<f64> {
+    let scale = 10u64.pow(decimals);
+    if !x.is_finite() || x.abs() >= 1e9 {
+        return format!("{x:.*}", decimals as usize).parse().ok();
     }
-
-    /// Writes one row: the input fields, padded or cut to the header's width so the output
-    /// stays rectangular (the error column says when a record was short or long), then results.
-    pub(super) fn write(
-        &mut self,
-        layout: &Layout,
-        fields: &ByteRecord,
-        results: &Results,
-    ) -> Result<(), BatchError> {
-        let width = layout.headers.len();
-        let input = (0..width).map(|i| fields.get(i).unwrap_or_default());
-        match self {
-            Sink::Csv(w, record) => {
-                record.clear();
-                for f in input.chain(results.fields()) {
-                    record.push_field(f);
-                }
-                w.write_byte_record(record).map_err(write_err)
-            }
-            Sink::Jsonl(w, names) => {
-                let mut object = serde_json::Map::with_capacity(names.len());
-                for (name, f) in names.iter().zip(input) {
-                    object.insert(name.clone(), String::from_utf8_lossy(f).into_owned().into());
-                }
-                for (i, (name, r)) in names[width..].iter().zip(results.fields()).enumerate() {
-                    object.insert(name.clone(), result_json(i, r));
-                }
-                serde_json::to_writer(&mut *w, &object).map_err(|e| BatchError::Write(e.into()))?;
-                w.write_all(b"\n").map_err(BatchError::Write)
-            }
-        }
-    }
-
-    /// Hands what is written so far to the output.
-    pub(super) fn flush(&mut self) -> Result<(), BatchError> {
-        match self {
-            Sink::Csv(w, _) => w.flush().map_err(BatchError::Write),
-            Sink::Jsonl(w, _) => w.flush().map_err(BatchError::Write),
-        }
-    }
-
-    pub(super) fn finish(self) -> Result<(), BatchError> {
-        match self {
-            Sink::Csv(mut w, _) => w.flush().map_err(BatchError::Write),
-            Sink::Jsonl(mut w, _) => w.flush().map_err(BatchError::Write),
-        }
-    }
-}
-
-/// Positions of confidence and the three scores among the appended columns.
-const NUMBER_FIELDS: std::ops::RangeInclusive<usize> = 5..=8;
-
-/// Result field `i` in JSON: confidence and scores as numbers, empty fields as null.
-fn result_json(i: usize, value: &[u8]) -> serde_json::Value {
-    if value.is_empty() {
-        return serde_json::Value::Null;
-    }
-    // Results are built from strings, so they are UTF-8.
-    let value = String::from_utf8_lossy(value);
-    match i {
-        i if NUMBER_FIELDS.contains(&i) => value
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map_or(serde_json::Value::Null, serde_json::Value::Number),
-        _ => value.into_owned().into(),
-    }
-}
-
-pub(super) fn write_err(e: csv::Error) -> BatchError {
-    BatchError::Write(match e.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        other => std::io::Error::other(format!("{other:?}")),
+    // `n / scale` is the double nearest to the decimal `push_fixed` writes, as parsing it
+    // gives: both are correctly rounded from the same exact quotient.
+    let n = (x.abs() * scale as f64).round();
+    Some(if x < 0.0 && n > 0.0 {
+        -n / scale as f64
+    } else {
+        n / scale as f64
     })
 }
 
+/// Writes CSV: the input's columns (padded or cut to the header's width, so the output stays
+/// rectangular; the error column says when a record was short or long), then the results.
+pub struct CsvSink<W: Write> {
+    writer: csv::Writer<W>,
+    /// Input fields in the header's width.
+    width: usize,
+    with_fit: bool,
+    record: ByteRecord,
+    fields: Fields,
+}
+
+impl<W: Write> CsvSink<W> {
+    /// A sink writing `output` as CSV with `,` between fields.
+    pub fn new(output: W) -> CsvSink<W> {
+        CsvSink {
+            writer: csv::WriterBuilder::new()
+                .buffer_capacity(1 << 16)
+                .from_writer(output),
+            width: 0,
+            with_fit: false,
+            record: ByteRecord::new(),
+            fields: Fields::default(),
+        }
+    }
+}
+
+impl<W: Write> Sink for CsvSink<W> {
+    fn begin(&mut self, input: &ByteRecord, appended: &[String]) -> io::Result<()> {
+        self.width = input.len();
+        self.with_fit = appended.len() > RESULT_COLUMNS.len();
+        let names = input
+            .iter()
+            .map(String::from_utf8_lossy)
+            .chain(appended.iter().map(|a| a.as_str().into()))
+            .map(|name| name.into_owned());
+        self.writer.write_record(names).map_err(io_err)
+    }
+
+    fn row(&mut self, input: &ByteRecord, result: RowResult) -> io::Result<()> {
+        self.fields.fill(&result.outcome, self.with_fit);
+        self.record.clear();
+        for i in 0..self.width {
+            self.record.push_field(input.get(i).unwrap_or_default());
+        }
+        for f in self.fields.iter() {
+            self.record.push_field(f);
+        }
+        self.writer.write_byte_record(&self.record).map_err(io_err)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+}
+
+/// Writes JSON lines: one object per row, keyed by the input's column names then the result
+/// names; confidence and scores are numbers, empty fields `null`.
+pub struct JsonlSink<W: Write> {
+    writer: io::BufWriter<W>,
+    /// The JSON keys: the header names, made unique, then the result names.
+    names: Vec<String>,
+    width: usize,
+    with_fit: bool,
+}
+
+impl<W: Write> JsonlSink<W> {
+    /// A sink writing `output` as JSON lines.
+    pub fn new(output: W) -> JsonlSink<W> {
+        JsonlSink {
+            writer: io::BufWriter::with_capacity(1 << 16, output),
+            names: Vec::new(),
+            width: 0,
+            with_fit: false,
+        }
+    }
+}
+
+impl<W: Write> Sink for JsonlSink<W> {
+    fn begin(&mut self, input: &ByteRecord, appended: &[String]) -> io::Result<()> {
+        self.width = input.len();
+        self.with_fit = appended.len() > RESULT_COLUMNS.len();
+        // A CSV may repeat a header name; a JSON object cannot, and the second value would
+        // silently replace the first. Repeats become `name_2`, `name_3`...
+        let mut seen = rustc_hash::FxHashSet::default();
+        self.names.clear();
+        for name in input.iter().map(String::from_utf8_lossy) {
+            let mut name = name.into_owned();
+            let mut n = 1;
+            let base = name.clone();
+            while !seen.insert(name.clone()) {
+                n += 1;
+                name = format!("{base}_{n}");
+            }
+            self.names.push(name);
+        }
+        for result in appended {
+            let mut name = result.clone();
+            while !seen.insert(name.clone()) {
+                name.insert_str(0, "joblevel_");
+            }
+            self.names.push(name);
+        }
+        Ok(())
+    }
+
+    fn row(&mut self, input: &ByteRecord, result: RowResult) -> io::Result<()> {
+        let mut object = serde_json::Map::with_capacity(self.names.len());
+        let (inputs, results) = self.names.split_at(self.width);
+        for (i, name) in inputs.iter().enumerate() {
+            let f = input.get(i).unwrap_or_default();
+            object.insert(name.clone(), String::from_utf8_lossy(f).into_owned().into());
+        }
+        for (name, value) in results
+            .iter()
+            .zip(result_values(&result.outcome, self.with_fit))
+        {
+            object.insert(name.clone(), value);
+        }
+        serde_json::to_writer(&mut self.writer, &object)?;
+        self.writer.write_all(b"\n")
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+}
+
+/// The appended fields of one row as JSON values: what CSV writes, with confidence and scores
+/// as numbers and empty fields as `null`.
+fn result_values(outcome: &Result<Scored, String>, with_fit: bool) -> Vec<Value> {
+    let text = |s: &str| {
+        if s.is_empty() {
+            Value::Null
+        } else {
+            Value::from(s)
+        }
+    };
+    let number = |x: f64| {
+        rounded(x, 4)
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Null, Value::Number)
+    };
+    let mut values = Vec::with_capacity(RESULT_COLUMNS.len() + 2);
+    match outcome {
+        Err(reason) => {
+            values.resize(RESULT_COLUMNS.len() - 1, Value::Null);
+            values.push(text(reason));
+        }
+        Ok(scored) => {
+            let p = &scored.described;
+            let mut evidence = Vec::new();
+            push_evidence(&mut evidence, p);
+            values.extend([
+                text(scored.level.as_str()),
+                text(scored.basis.as_str()),
+                scored
+                    .named
+                    .as_ref()
+                    .map_or(Value::Null, |n| text(n.level.as_str())),
+                scored
+                    .named
+                    .as_ref()
+                    .map_or(Value::Null, |n| text(&n.title)),
+                text(p.level.as_str()),
+                number(p.confidence),
+            ]);
+            values.extend(Level::ALL.map(|l| number(f64::from(p.scores[l.index()]))));
+            values.push(text(&String::from_utf8_lossy(&evidence)));
+            values.push(Value::Null);
+        }
+    }
+    if with_fit {
+        match outcome {
+            Ok(Scored { fit: Some(fit), .. }) => {
+                values.push(text(fit.title_level.map_or("none", Level::as_str)));
+                values.push(text(&fit.verdict.to_string()));
+            }
+            _ => values.extend([Value::Null, Value::Null]),
+        }
+    }
+    values
+}
+
+fn io_err(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,5 +356,28 @@ mod tests {
         let mut out = Vec::new();
         push_fixed(&mut out, -0.00001, 4, false);
         assert_eq!(out, b"0.0000", "no negative zero");
+    }
+
+    #[test]
+    fn json_numbers_are_the_csv_text_read_back() {
+        let mut x = 0.000_012_345_f64;
+        let mut checked = 0;
+        while x < 5e9 {
+            for v in [x, -x, x * 0.999_937, f64::from(x as f32)] {
+                let mut text = Vec::new();
+                push_fixed(&mut text, v, 4, false);
+                let parsed: f64 = std::str::from_utf8(&text).unwrap().parse().unwrap();
+                let got = rounded(v, 4).unwrap();
+                assert_eq!(
+                    got.to_bits(),
+                    parsed.to_bits(),
+                    "{v}: {got} against {parsed}"
+                );
+                checked += 1;
+            }
+            x *= 1.013_7;
+        }
+        assert!(checked > 5000);
+        assert_eq!(rounded(f64::NAN, 4).map(f64::is_nan), Some(true));
     }
 }
