@@ -52,6 +52,7 @@ pub fn articles_model(config: &Config) -> Model {
         ],
         command: "joblevel train".into(),
         temperature: 1.0,
+        config: None,
     };
     // Training on the compiled-in data is tested; a failure here is a build defect.
     train::train(articles(), &[], cues(), config, provenance)

@@ -5,7 +5,7 @@
 use crate::classify::Classifier;
 use crate::labelled::Posting;
 use crate::level::Level;
-use crate::model::{Cue, Provenance};
+use crate::model::Cue;
 use crate::train::{self, Config, Example, TrainError};
 pub use crate::train::{CV_SEED, stratified_folds};
 
@@ -106,26 +106,22 @@ impl From<bool> for Scored {
     }
 }
 
-/// Predicts every posting with `classifier`: `level` as a user gets it, or the described
-/// level, with the title masked for [`Scored::Masked`] (`true`). A posting that cannot be
-/// scored (masking left no word the model knows) is left out.
+/// `(gold, predicted)` for one posting: `level` as a user gets it, or the described level,
+/// with the title masked for [`Scored::Masked`] (`true`). `None` when the posting cannot be
+/// scored (no word the model knows, as when masking its title leaves none): it is then in no
+/// figure, and callers report how many were left out (`eval` prints them as unscored).
 pub fn predict(
     classifier: &Classifier,
-    postings: &[Posting],
+    posting: &Posting,
     scored: impl Into<Scored>,
-) -> Vec<(Level, Level)> {
-    let scored = scored.into();
-    postings
-        .iter()
-        .filter_map(|p| {
-            let level = match scored {
-                Scored::Answer => classifier.answer(&p.text, None).ok()?.level,
-                Scored::Described => classifier.classify(&p.text).ok()?.level,
-                Scored::Masked => classifier.classify(&p.text_for_scoring(true)).ok()?.level,
-            };
-            Some((p.level, level))
-        })
-        .collect()
+) -> Option<(Level, Level)> {
+    let p = posting;
+    let level = match scored.into() {
+        Scored::Answer => classifier.answer(&p.text, None).ok()?.level,
+        Scored::Described => classifier.classify(&p.text).ok()?.level,
+        Scored::Masked => classifier.classify(&p.text_for_scoring(true)).ok()?.level,
+    };
+    Some((p.level, level))
 }
 
 /// How the named-level reader does on labelled postings: on how many it names a level, and
@@ -254,33 +250,18 @@ pub fn cross_validate_folds(
     mut on_fold: impl FnMut(usize, &[usize], &[usize]),
 ) -> Result<Vec<Option<(Level, Level)>>, TrainError> {
     let scored = scored.into();
-    let mask = scored.masks();
-    let k = folds.iter().flatten().max().map_or(0, |&f| f + 1);
     let config = Config {
         calibrate: false,
         ..config.clone()
     };
+    let examples: Vec<Example> = postings.iter().map(|p| p.example(scored.masks())).collect();
     let mut pairs: Vec<Option<(Level, Level)>> = vec![None; postings.len()];
-    for fold in 0..k {
-        let (test, train_rows): (Vec<usize>, Vec<usize>) =
-            (0..postings.len()).partition(|&i| folds[i] == Some(fold));
-        on_fold(fold, &train_rows, &test);
-        let examples: Vec<Example> = train_rows
-            .iter()
-            .map(|&i| postings[i].example(mask))
-            .collect();
-        let provenance = Provenance {
-            name: format!("cv fold {fold}"),
-            trained_on: vec![],
-            command: String::new(),
-            temperature: 1.0,
-        };
-        let model = train::train(articles, &examples, cues, &config, provenance)?;
-        let classifier = Classifier::new(model).with_top(0);
-        for &i in &test {
-            pairs[i] = predict(&classifier, std::slice::from_ref(&postings[i]), scored)
-                .into_iter()
-                .next();
+    for fold in train::cross_fit(articles, &examples, cues, &config, folds) {
+        let fold = fold?;
+        on_fold(fold.index, &fold.train, &fold.test);
+        let classifier = Classifier::new(fold.model).with_top(0);
+        for &i in &fold.test {
+            pairs[i] = predict(&classifier, &postings[i], scored);
         }
     }
     Ok(pairs)

@@ -69,6 +69,10 @@ pub struct Provenance {
     /// The calibration temperature the weights were divided by (1 when not calibrated).
     #[serde(default = "one")]
     pub temperature: f32,
+    /// The learner settings, as given to [`crate::train::train`] (which sets them); `None` in
+    /// a file written before they were recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<crate::train::Config>,
 }
 
 fn one() -> f32 {
@@ -374,6 +378,7 @@ mod tests {
                 trained_on: vec![],
                 command: String::new(),
                 temperature: 1.0,
+                config: None,
             },
             vec![FeatureKey::parse("shift"), FeatureKey::parse("cue:ceo")],
             vec![1.0, 1.0],

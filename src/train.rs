@@ -70,41 +70,103 @@ pub struct Example {
 }
 
 /// Learner settings. The defaults are the shipped ones; README explains how they were chosen.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// They are the `train` and `eval --cv` flags (the doc comments are their `--help`), and are
+/// recorded in the model's [`Provenance`], so a model file says how it was trained. A field
+/// missing from an older file reads as its default.
+#[derive(Debug, Clone, PartialEq, clap::Args, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[command(next_help_heading = "Learner")]
+#[command(arg(
+    clap::Arg::new("no_source_bias")
+        .long("no-source-bias")
+        .action(clap::ArgAction::SetTrue)
+        .help("No per-source bias offsets: one bias for all postings (as --source-bias off)")
+        .help_heading("Learner")
+))]
 pub struct Config {
     /// Weight of one article sentence relative to an average posting.
+    #[arg(long, default_value_t = Config::default().article_weight)]
     pub article_weight: f32,
     /// L2 penalty on term weights (pulls them to 0).
+    #[arg(long, default_value_t = Config::default().l2)]
     pub l2: f32,
-    /// L2 penalty pulling cue weights to their hand-set prior.
+    /// L2 penalty pulling cue weights back to their hand-set weight.
+    #[arg(long, default_value_t = Config::default().cue_l2)]
     pub cue_l2: f32,
     /// A posting term must occur in at least this many postings to become a feature.
+    #[arg(long, default_value_t = Config::default().min_df)]
     pub min_df: u32,
-    /// Adam steps.
+    /// Optimiser (Adam) steps.
+    #[arg(long, default_value_t = Config::default().steps)]
     pub steps: usize,
-    /// Use stem bigrams as well as stems.
+    /// Use stem bigrams as well as stems (`--no-bigrams`: stems only).
+    #[arg(long = "no-bigrams", action = clap::ArgAction::SetFalse, help = "Use stems only, no stem bigrams")]
     pub bigrams: bool,
-    /// Multiplies every cue's hand weight before training (0 lets the data alone decide).
+    /// Multiplies every cue's hand weight before training (0: cue weights are learned from
+    /// the data alone).
+    #[arg(long, default_value_t = Config::default().cue_scale)]
     pub cue_scale: f32,
     /// Calibrate the probabilities (see [`temperature`]) when there are labelled postings.
+    #[arg(
+        long = "no-calibrate",
+        action = clap::ArgAction::SetFalse,
+        help = "Do not calibrate the probabilities on held-out postings"
+    )]
     pub calibrate: bool,
     /// Cue families to leave out (for measuring a family's effect).
+    #[arg(
+        long = "without-family",
+        value_name = "FAMILY",
+        help = "Leave out a cue family (reporting, scope, experience, team...); repeatable"
+    )]
     pub without_families: Vec<String>,
     /// A posting term must occur in the postings of at least this many groups (sources).
+    #[arg(long, default_value_t = Config::default().min_sources)]
     pub min_sources: u32,
     /// A posting term must lean to the same level in at least this many sources (0: no test);
-    /// see [`leans`].
+    /// see [`source_spread`].
+    #[arg(
+        long,
+        default_value_t = Config::default().consistent_sources,
+        help = "A posting term must lean to the same level in at least this many sources (0: off)"
+    )]
     pub consistent_sources: u32,
     /// A bias offset per source while learning, pulled to 0 by this L2 penalty (`None`: no
     /// offsets), so term weights learn what tells levels apart within a source rather than
     /// what tells sources apart; see [`fit`].
-    pub source_bias: Option<f32>,
+    #[arg(
+        long,
+        value_name = "L2",
+        default_value = "0.05",
+        value_parser = source_bias,
+        default_value_if("no_source_bias", clap::builder::ArgPredicate::IsPresent, Some("off")),
+        conflicts_with = "no_source_bias",
+        help = "L2 penalty on the per-source bias offsets learned beside the terms, so terms \
+                learn what tells levels apart within a source (0: free offsets; off: none)"
+    )]
+    pub source_bias: ::std::option::Option<f32>,
     /// How much levels are balanced: 1 gives each level the same total weight, 0 weighs
     /// every posting alike (the majority level then sets the prior).
+    #[arg(long, default_value_t = Config::default().level_balance)]
     pub level_balance: f32,
     /// How much sources are balanced within a level: 0 weighs every posting alike, 1 gives
     /// every source the same total weight per level.
+    #[arg(long, default_value_t = Config::default().source_balance)]
     pub source_balance: f32,
+}
+
+/// `--source-bias`: an L2 penalty (0 or more), or `off` for no per-source offsets.
+fn source_bias(s: &str) -> Result<Option<f32>, String> {
+    match s.trim() {
+        "off" | "none" => Ok(None),
+        n => match n.parse::<f32>() {
+            Ok(l2) if l2 >= 0.0 && l2.is_finite() => Ok(Some(l2)),
+            _ => Err(format!(
+                "{s:?} is not an L2 penalty: give 0 or more, or off"
+            )),
+        },
+    }
 }
 
 impl Default for Config {
@@ -276,6 +338,7 @@ pub fn train(
     }
     let (mut weights, mut bias) = fit(&docs, &groups, &prior, n_terms, config);
     let mut provenance = provenance;
+    provenance.config = Some(config.clone());
     if config.calibrate && postings.len() >= CALIBRATION_MIN_POSTINGS {
         let t = temperature(articles, postings, &cues, config)?;
         for w in weights.iter_mut().flatten().chain(bias.iter_mut()) {
@@ -393,34 +456,24 @@ fn temperature(
     config: &Config,
 ) -> Result<f32, TrainError> {
     let levels: Vec<Level> = postings.iter().map(|e| e.level).collect();
-    let folds = stratified_folds(&levels, 5, CV_SEED);
+    let folds: Vec<Option<usize>> = stratified_folds(&levels, 5, CV_SEED)
+        .into_iter()
+        .map(Some)
+        .collect();
     let inner = Config {
         calibrate: false,
         ..config.clone()
     };
     let mut held_out: Vec<([f32; 3], usize, f32)> = Vec::new();
     let counts = level_counts(postings);
-    for fold in 0..5 {
-        let train_part: Vec<Example> = (0..postings.len())
-            .filter(|&i| folds[i] != fold)
-            .map(|i| postings[i].clone())
-            .collect();
-        let provenance = Provenance {
-            name: "calibration".into(),
-            trained_on: vec![],
-            command: String::new(),
-            temperature: 1.0,
-        };
-        let model = train(articles, &train_part, cues, &inner, provenance)?;
-        for (i, e) in postings
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| folds[*i] == fold)
-        {
+    for fold in cross_fit(articles, postings, cues, &inner, &folds) {
+        let Fold { model, test, .. } = fold?;
+        for i in test {
+            let e = &postings[i];
             let balance = 1.0 / counts[e.level.index()].max(1) as f32;
             held_out.push((
                 model.scores(&model.values(&e.text)),
-                levels[i].index(),
+                e.level.index(),
                 balance,
             ));
         }
@@ -577,6 +630,65 @@ impl Adam {
     }
 }
 
+/// One fold of [`cross_fit`]: a model trained without the fold's postings, and which postings
+/// (indexes into the postings given) it was trained on and is to be tested on.
+#[derive(Debug)]
+pub struct Fold {
+    pub index: usize,
+    pub model: Model,
+    pub train: Vec<usize>,
+    pub test: Vec<usize>,
+}
+
+/// The loop of every cross-validation (eval's K-fold and leave-one-source-out, calibration's
+/// held-out scores): for each fold `f` in `0..k` (`k` = the largest fold + 1), a model trained
+/// on the articles, the cues and every posting not in `f`, with the postings of `f` to test.
+/// A posting in no fold (`None`) is always trained on, never tested. Folds are trained one at
+/// a time, as the iterator is read, so only one fold's model is held at once.
+///
+/// ```no_run
+/// use joblevel::{builtin, train};
+/// # let postings: Vec<train::Example> = Vec::new();
+/// let levels: Vec<_> = postings.iter().map(|e| e.level).collect();
+/// let folds: Vec<_> = train::stratified_folds(&levels, 5, train::CV_SEED).into_iter().map(Some).collect();
+/// let config = train::Config::default();
+/// for fold in train::cross_fit(builtin::articles(), &postings, builtin::cues(), &config, &folds) {
+///     let fold = fold?;
+///     for i in fold.test {
+///         let scores = fold.model.values(&postings[i].text);
+///     }
+/// }
+/// # Ok::<(), train::TrainError>(())
+/// ```
+pub fn cross_fit<'a>(
+    articles: &'a [Example],
+    postings: &'a [Example],
+    cues: &'a [Cue],
+    config: &'a Config,
+    folds: &'a [Option<usize>],
+) -> impl Iterator<Item = Result<Fold, TrainError>> + 'a {
+    let k = folds.iter().flatten().max().map_or(0, |&f| f + 1);
+    (0..k).map(move |index| {
+        let (test, train_rows): (Vec<usize>, Vec<usize>) =
+            (0..postings.len()).partition(|&i| folds[i] == Some(index));
+        let examples: Vec<Example> = train_rows.iter().map(|&i| postings[i].clone()).collect();
+        let provenance = Provenance {
+            name: format!("cross-validation fold {index}"),
+            trained_on: vec![],
+            command: String::new(),
+            temperature: 1.0,
+            config: None,
+        };
+        let model = train(articles, &examples, cues, config, provenance)?;
+        Ok(Fold {
+            index,
+            model,
+            train: train_rows,
+            test,
+        })
+    })
+}
+
 /// Counts of examples per level, for reports.
 pub fn level_counts(examples: &[Example]) -> [usize; 3] {
     let mut c = [0; 3];
@@ -626,6 +738,71 @@ impl SplitMix64 {
 mod tests {
     use super::*;
     use Level::*;
+
+    /// The learner flags as a command line gives them.
+    fn config_of(args: &[&str]) -> Result<Config, clap::Error> {
+        #[derive(clap::Parser)]
+        struct Flags {
+            #[command(flatten)]
+            config: Config,
+        }
+        let argv = std::iter::once("train").chain(args.iter().copied());
+        <Flags as clap::Parser>::try_parse_from(argv).map(|f| f.config)
+    }
+
+    #[test]
+    fn no_learner_flags_give_the_shipped_settings() {
+        assert_eq!(config_of(&[]).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn learner_flags_set_their_fields() {
+        let c = config_of(&[
+            "--min-df",
+            "1",
+            "--l2",
+            "0.5",
+            "--no-bigrams",
+            "--no-calibrate",
+            "--without-family",
+            "team",
+            "--without-family",
+            "scope",
+        ])
+        .unwrap();
+        assert_eq!(
+            (c.min_df, c.l2, c.bigrams, c.calibrate),
+            (1, 0.5, false, false)
+        );
+        assert_eq!(c.without_families, ["team", "scope"]);
+        assert_eq!(c.source_bias, Config::default().source_bias);
+        assert_eq!(
+            config_of(&["--source-bias", "0"]).unwrap().source_bias,
+            Some(0.0)
+        );
+        assert_eq!(config_of(&["--no-source-bias"]).unwrap().source_bias, None);
+        assert_eq!(
+            config_of(&["--source-bias", "off"]).unwrap().source_bias,
+            None
+        );
+        assert!(config_of(&["--source-bias", "0.1", "--no-source-bias"]).is_err());
+        assert!(config_of(&["--source-bias", "-1"]).is_err());
+    }
+
+    #[test]
+    fn settings_round_trip_through_json_and_missing_ones_read_as_defaults() {
+        let c = config_of(&["--min-df", "1", "--no-source-bias"]).unwrap();
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(serde_json::from_str::<Config>(&json).unwrap(), c);
+        let old: Config = serde_json::from_str(r#"{"min_df": 3}"#).unwrap();
+        assert_eq!(
+            old,
+            Config {
+                min_df: 3,
+                ..Config::default()
+            }
+        );
+    }
 
     #[test]
     fn folds_are_stratified_and_reproducible() {

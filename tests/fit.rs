@@ -7,7 +7,6 @@
 
 use joblevel::fit::{self, Verdict};
 use joblevel::labelled::{self, Columns, Posting};
-use joblevel::model::Provenance;
 use joblevel::{Classifier, Level, builtin, train};
 mod common;
 
@@ -242,32 +241,24 @@ fn print_the_verdict_distribution_on_the_dev_corpus() {
         print(&format!("model {name} (in sample for default)"), &tallies);
     }
     let levels: Vec<Level> = postings.iter().map(|p| p.level).collect();
-    let folds = train::stratified_folds(&levels, 5, train::CV_SEED);
+    let folds: Vec<_> = train::stratified_folds(&levels, 5, train::CV_SEED)
+        .into_iter()
+        .map(Some)
+        .collect();
+    let examples: Vec<_> = postings.iter().map(|p| p.example(true)).collect();
+    let config = train::Config::default();
     let mut tallies: Vec<Tally> = THRESHOLDS.iter().map(|_| Tally::default()).collect();
-    for fold in 0..5 {
-        let examples: Vec<_> = postings
-            .iter()
-            .zip(&folds)
-            .filter(|(_, f)| **f != fold)
-            .map(|(p, _)| p.example(true))
-            .collect();
-        let provenance = Provenance {
-            name: format!("fit cv fold {fold}"),
-            trained_on: vec![],
-            command: String::new(),
-            temperature: 1.0,
-        };
-        let model = train::train(
-            builtin::articles(),
-            &examples,
-            builtin::cues(),
-            &train::Config::default(),
-            provenance,
-        )
-        .unwrap();
-        let c = Classifier::new(model).with_top(0);
-        for (p, _) in postings.iter().zip(&folds).filter(|(_, f)| **f == fold) {
-            tally(&c, p, &mut tallies);
+    for fold in train::cross_fit(
+        builtin::articles(),
+        &examples,
+        builtin::cues(),
+        &config,
+        &folds,
+    ) {
+        let fold = fold.unwrap();
+        let c = Classifier::new(fold.model).with_top(0);
+        for &i in &fold.test {
+            tally(&c, &postings[i], &mut tallies);
         }
     }
     print("5-fold cross-validation (out of sample)", &tallies);

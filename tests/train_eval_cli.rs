@@ -65,6 +65,41 @@ fn training_on_labelled_postings_is_deterministic() {
 }
 
 #[test]
+fn the_learner_flags_are_recorded_in_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("small.json");
+    joblevel()
+        .args([
+            "train",
+            "--min-df",
+            "1",
+            "--l2",
+            "0.5",
+            "--no-source-bias",
+            "--labelled",
+        ])
+        .arg(corpora().join("labelled.csv"))
+        .arg("-o")
+        .arg(&saved)
+        .assert()
+        .success();
+    let model: serde_json::Value = serde_json::from_slice(&std::fs::read(&saved).unwrap()).unwrap();
+    let config = &model["provenance"]["config"];
+    assert_eq!(config["min_df"], 1, "{config}");
+    assert_eq!(config["l2"], 0.5, "{config}");
+    assert!(config["source_bias"].is_null(), "{config}");
+    assert_eq!(
+        config["steps"], 400,
+        "the defaults are recorded too: {config}"
+    );
+    // The recorded settings are the model's: a model file with them loads and scores.
+    classify_json(
+        saved.to_str().unwrap(),
+        &corpora().join("head-operations.txt"),
+    );
+}
+
+#[test]
 fn eval_figures_match_a_hand_computation() {
     // Three example postings with their true level, plus the VP posting labelled head.
     // The articles model predicts vp, director, head, vp (checked below), so by hand:
@@ -127,6 +162,29 @@ fn eval_reports_skipped_rows_with_their_reason() {
     assert!(
         text.contains("skipped record 2: unknown level \"manager\""),
         "{text}"
+    );
+}
+
+#[test]
+fn eval_counts_a_posting_left_without_words_by_masking_as_unscored() {
+    // The second posting's text is its title alone: masked, nothing is left to score.
+    let csv = "title,description,level\n\
+               VP Ops,\"Reporting to the CEO, you own operations across all sites.\",vp\n\
+               Head of Operations,Head of Operations,head\n";
+    let out = joblevel()
+        .args(["eval", "--mask-title", "-"])
+        .write_stdin(csv)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("rows: 1  skipped: 0  unscored: 1"), "{text}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("titles-only.csv");
+    std::fs::write(&path, csv).unwrap();
+    let json = eval_json(&["--mask-title", "--format", "json"], &[&path]);
+    assert_eq!(
+        (json["unscored"].as_u64(), json["metrics"]["rows"].as_u64()),
+        (Some(1), Some(1))
     );
 }
 

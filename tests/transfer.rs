@@ -8,7 +8,6 @@
 use joblevel::eval::{self, Metrics};
 use joblevel::fit::{self, Verdict};
 use joblevel::labelled::{self, Columns, Posting};
-use joblevel::model::Provenance;
 use joblevel::{Classifier, Level, builtin, train};
 use std::path::PathBuf;
 
@@ -87,33 +86,14 @@ fn print_title_fit_out_of_sample() {
     let min = fit::DEFAULT_MIN_CONFIDENCE;
     // [fits, cases] for true titles, and for head and vp postings titled as the other.
     let (mut truth, mut swapped) = ([0usize; 2], [0usize; 2]);
-    for (fold, name) in names.iter().enumerate() {
-        let examples: Vec<_> = postings
-            .iter()
-            .zip(&folds)
-            .filter(|(_, f)| **f != Some(fold))
-            .map(|(p, _)| p.example(true))
-            .collect();
-        let provenance = Provenance {
-            name: format!("held out: {name}"),
-            trained_on: vec![],
-            command: String::new(),
-            temperature: 1.0,
-        };
-        let model = train::train(
-            builtin::articles(),
-            &examples,
-            builtin::cues(),
-            &train::Config::default(),
-            provenance,
-        )
-        .unwrap();
-        let c = Classifier::new(model).with_top(0);
-        for (p, _) in postings
-            .iter()
-            .zip(&folds)
-            .filter(|(_, f)| **f == Some(fold))
-        {
+    assert!(names.len() >= 2, "{names:?}");
+    let examples: Vec<_> = postings.iter().map(|p| p.example(true)).collect();
+    let config = train::Config::default();
+    let articles = builtin::articles();
+    for fold in train::cross_fit(articles, &examples, builtin::cues(), &config, &folds) {
+        let fold = fold.unwrap();
+        let c = Classifier::new(fold.model).with_top(0);
+        for p in fold.test.iter().map(|&i| &postings[i]) {
             let title = p.title.as_deref().unwrap_or_default();
             let f = fit::assess(&c, title, &p.text, min).unwrap();
             truth[0] += usize::from(f.verdict == Verdict::Fits);

@@ -154,20 +154,7 @@ fn text_of<'r>(layout: &Layout, row: &'r Row) -> Result<(Cow<'r, str>, Option<&'
         })
     };
     // One text column (the usual case) is borrowed from the record, not copied.
-    let text: Cow<'r, str> = match layout.text.as_slice() {
-        [single] => Cow::Borrowed(text_field(*single)?),
-        several => {
-            let mut joined = String::new();
-            for &c in several {
-                let part = text_field(c)?;
-                if !joined.is_empty() && !part.is_empty() {
-                    joined.push_str("\n\n");
-                }
-                joined.push_str(part);
-            }
-            Cow::Owned(joined)
-        }
-    };
+    let text = crate::columns::join_text(layout.text.iter().map(|&c| text_field(c)))?;
     if text.len() > MAX_TEXT_BYTES {
         return Err(InputError::TooLong {
             len: text.len(),

@@ -74,12 +74,8 @@ pub struct Args {
     /// first are the columns; output flushed after every chunk, for `RDD.pipe`).
     #[arg(long, value_enum, default_value_t = OutFormat::Csv)]
     input_format: OutFormat,
-    /// Text column(s), comma-separated; found by name when omitted.
-    #[arg(long, value_name = "COLS")]
-    text_column: Option<String>,
-    /// Title column; found by name when omitted.
-    #[arg(long, value_name = "COL")]
-    title_column: Option<String>,
+    #[command(flatten)]
+    columns: super::ColumnArgs,
     /// Input field delimiter: one character, or `tab`.
     #[arg(long, default_value = ",", value_parser = parse_delimiter)]
     delimiter: u8,
@@ -87,22 +83,22 @@ pub struct Args {
     #[arg(long)]
     strict: bool,
     /// Worker threads (default: one per core; at most 4 per core).
-    #[arg(long, value_name = "N", value_parser = super::threads)]
+    #[arg(long, value_name = "N", value_parser = super::args::threads)]
     threads: Option<usize>,
     /// Evidence terms per row (at most 1000).
-    #[arg(long, default_value_t = 3, value_name = "N", value_parser = super::top)]
+    #[arg(long, default_value_t = 3, value_name = "N", value_parser = super::args::top)]
     top: usize,
     /// With a title column: below this probability (0 to 1) the fit verdict is `uncertain`.
-    #[arg(long, default_value_t = joblevel::fit::DEFAULT_MIN_CONFIDENCE, value_name = "P", value_parser = super::probability)]
-    min_confidence: f64,
+    #[arg(long, default_value_t = super::args::default_min_confidence(), value_name = "P")]
+    min_confidence: super::Probability,
     /// Which answer `level` gives.
     #[arg(long, value_enum, default_value_t = super::Basis::Named)]
     basis: super::Basis,
     /// No summary on stderr.
     #[arg(short, long)]
     quiet: bool,
-    #[arg(long, default_value = "default", help = super::MODEL_HELP)]
-    model: String,
+    #[command(flatten)]
+    model: super::ModelArg,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -126,11 +122,13 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
 
 pub fn run(args: Args) -> Result<i32, Error> {
     super::set_threads(args.threads);
-    let classifier =
-        super::classifier(&args.model, args.top)?.with_evidence_for_predicted_level_only();
+    let classifier = args
+        .model
+        .classifier(args.top)?
+        .with_evidence_for_predicted_level_only();
     let options = Options {
-        text_columns: args.text_column.clone(),
-        title_column: args.title_column.clone(),
+        text_columns: args.columns.text_column.clone(),
+        title_column: args.columns.title_column.clone(),
         delimiter: args.delimiter,
         input_format: match args.input_format {
             OutFormat::Csv => InputFormat::Csv,
@@ -142,7 +140,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
         },
         strict: args.strict,
         evidence_terms: args.top,
-        min_confidence: args.min_confidence,
+        min_confidence: args.min_confidence.get(),
         basis: args.basis.into(),
         ..Options::default()
     };

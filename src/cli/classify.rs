@@ -2,7 +2,7 @@
 //! evidence out.
 
 use super::Error;
-use super::Format;
+use super::{Basis, Format};
 use joblevel::{Answer, Level, Prediction};
 use std::path::PathBuf;
 
@@ -41,8 +41,8 @@ pub struct Args {
     #[arg(long)]
     title: Option<String>,
     /// Which answer `level` gives.
-    #[arg(long, value_enum, default_value_t = super::Basis::Named)]
-    basis: super::Basis,
+    #[arg(long, value_enum, default_value_t = Basis::Named)]
+    basis: Basis,
     #[command(flatten)]
     scoring: super::ScoringArgs,
 }
@@ -54,7 +54,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
         args.title.as_deref(),
         args.basis.into(),
     )?;
-    match args.scoring.format {
+    match args.scoring.format() {
         Format::Json => stdoutln!("{}", json(&answer)),
         Format::Text => stdout!("{}", render(&answer)),
     }

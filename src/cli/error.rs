@@ -53,6 +53,12 @@ pub enum Error {
         #[source]
         source: BatchError,
     },
+    /// `--model NAME` where NAME is neither a built-in model nor a file.
+    #[error(
+        "model {name}: no such file, and not a built-in model ({})",
+        joblevel::builtin::NAMES.join(", ")
+    )]
+    UnknownModel { name: String },
     /// Input that cannot be used for a reason only the command knows (no usable row, too few
     /// groups to hold out, an empty title).
     #[error("{0}")]
@@ -88,7 +94,8 @@ impl Error {
         match self {
             Error::Lib(joblevel::Error::Input(_)) => exit::INPUT,
             Error::Lib(joblevel::Error::Io { .. }) => exit::IO,
-            Error::Lib(joblevel::Error::Model { .. } | joblevel::Error::Train(_)) => exit::MODEL,
+            Error::Lib(joblevel::Error::Model { .. } | joblevel::Error::Train(_))
+            | Error::UnknownModel { .. } => exit::MODEL,
             Error::InputFile { .. }
             | Error::Labelled { .. }
             | Error::Batch { .. }

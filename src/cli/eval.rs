@@ -1,9 +1,9 @@
 //! `joblevel eval`: accuracy figures on a labelled CSV.
 
 use super::Error;
-use super::Format;
+use super::{Basis, Format};
 use joblevel::eval::{self, Metrics};
-use joblevel::labelled::{self, Columns};
+use joblevel::labelled;
 use joblevel::{Level, builtin};
 use std::path::PathBuf;
 
@@ -49,8 +49,8 @@ pub struct Args {
     mask_title: bool,
     /// Which answer is scored when titles are not masked: `named` is `level` as a user gets
     /// it (the named level, else the described level), `described` the described level.
-    #[arg(long, value_enum, default_value_t = super::Basis::Named)]
-    basis: super::Basis,
+    #[arg(long, value_enum, default_value_t = Basis::Named)]
+    basis: Basis,
     /// K-fold cross-validation (train on K-1 folds + articles, test on the held-out fold).
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u16).range(2..))]
     cv: Option<u16>,
@@ -66,25 +66,20 @@ pub struct Args {
     /// Seed of the cross-validation split (the default makes figures reproducible).
     #[arg(long, default_value_t = eval::CV_SEED)]
     seed: u64,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Text column(s), comma-separated; found by name when omitted.
-    #[arg(long, value_name = "COLS")]
-    text_column: Option<String>,
-    /// Title column; found by name when omitted (needed by --mask-title).
-    #[arg(long, value_name = "COL")]
-    title_column: Option<String>,
+    #[command(flatten)]
+    format: super::FormatArg,
+    #[command(flatten)]
+    columns: super::ColumnArgs,
     /// Label column; `level`, `label` or `gold` when omitted.
     #[arg(long, value_name = "COL")]
     level_column: Option<String>,
-    #[arg(long, default_value = "default", help = super::MODEL_HELP)]
-    model: String,
+    #[command(flatten)]
+    model: super::ModelArg,
     /// Also list, for each cue rule, how many postings of each gold level it fires on.
     #[arg(long)]
     cues: bool,
     #[command(flatten)]
-    learner: super::LearnerArgs,
+    learner: joblevel::train::Config,
 }
 
 pub fn run(args: Args) -> Result<i32, Error> {
@@ -96,12 +91,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
         }
         (a, b) => a.as_deref().or(b.as_deref()),
     };
-    let columns = Columns {
-        text: args.text_column.as_deref(),
-        title: args.title_column.as_deref(),
-        level: args.level_column.as_deref(),
-        group,
-    };
+    let columns = args.columns.labelled(args.level_column.as_deref(), group);
     let several = args.inputs.len() > 1;
     let mut postings = Vec::new();
     // (file when several, record, reason)
@@ -138,26 +128,16 @@ pub fn run(args: Args) -> Result<i32, Error> {
     }
     let scored = match (args.mask_title, args.basis) {
         (true, _) => eval::Scored::Masked,
-        (false, super::Basis::Described) => eval::Scored::Described,
-        (false, super::Basis::Named) => eval::Scored::Answer,
+        (false, Basis::Described) => eval::Scored::Described,
+        (false, Basis::Named) => eval::Scored::Answer,
     };
     let named = (scored == eval::Scored::Answer).then(|| eval::NamedFigures::of(&postings));
     let mut held_out_groups = Vec::new();
-    let pairs: Vec<Option<(Level, Level)>> = if let Some(k) = args.cv {
+    // Each posting's fold; `None`: only trained on (a group too small to hold out).
+    let folds: Option<Vec<Option<usize>>> = if let Some(k) = args.cv {
         let levels: Vec<Level> = postings.iter().map(|p| p.level).collect();
-        let folds: Vec<Option<usize>> = eval::stratified_folds(&levels, usize::from(k), args.seed)
-            .into_iter()
-            .map(Some)
-            .collect();
-        eval::cross_validate_folds(
-            builtin::articles(),
-            &postings,
-            builtin::cues(),
-            &args.learner.config(),
-            &folds,
-            scored,
-            |_, _, _| {},
-        )?
+        let folds = eval::stratified_folds(&levels, usize::from(k), args.seed);
+        Some(folds.into_iter().map(Some).collect())
     } else if args.cv_group.is_some() {
         let (folds, names) = eval::group_folds(&postings, args.min_group);
         if names.len() < 2 {
@@ -168,26 +148,34 @@ pub fn run(args: Args) -> Result<i32, Error> {
             )));
         }
         held_out_groups = names;
-        eval::cross_validate_folds(
+        Some(folds)
+    } else {
+        None
+    };
+    let pairs: Vec<Option<(Level, Level)>> = match &folds {
+        Some(folds) => eval::cross_validate_folds(
             builtin::articles(),
             &postings,
             builtin::cues(),
-            &args.learner.config(),
-            &folds,
+            &args.learner,
+            folds,
             scored,
             |_, _, _| {},
-        )?
-    } else {
-        let classifier = super::classifier(&args.model, 0)?;
-        postings
-            .iter()
-            .map(|p| {
-                eval::predict(&classifier, std::slice::from_ref(p), scored)
-                    .into_iter()
-                    .next()
-            })
-            .collect()
+        )?,
+        None => {
+            let classifier = args.model.classifier(0)?;
+            postings
+                .iter()
+                .map(|p| eval::predict(&classifier, p, scored))
+                .collect()
+        }
     };
+    let tested = |i: usize| folds.as_ref().is_none_or(|f| f[i].is_some());
+    let trained_only = (0..postings.len()).filter(|&i| !tested(i)).count();
+    // Tested postings with no word the model knows (once masked): in no figure, but counted.
+    let unscored = (0..postings.len())
+        .filter(|&i| tested(i) && pairs[i].is_none())
+        .count();
     let pooled: Vec<(Level, Level)> = pairs.iter().flatten().copied().collect();
     let metrics = Metrics::from_pairs(&pooled);
     let groups = if group.is_some() {
@@ -196,7 +184,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
         Vec::new()
     };
     if args.cues {
-        let model = super::load_model(&args.model)?;
+        let model = args.model.load()?;
         eprintln!(
             "cue firings per gold level (head director vp), titles masked: {}",
             args.mask_title
@@ -218,15 +206,14 @@ pub fn run(args: Args) -> Result<i32, Error> {
             format!("{k}-fold cross-validation (articles + cues + postings of the other folds)")
         }
         (None, Some(column)) => {
-            let trained_only = postings.len() - pooled.len();
             format!(
                 "leave-one-{column}-out cross-validation: {} groups held out in turn (articles + cues + all other postings), {trained_only} postings of smaller groups only trained on",
                 held_out_groups.len()
             )
         }
-        (None, None) => format!("model {}", args.model),
+        (None, None) => format!("model {}", args.model.model),
     };
-    match args.format {
+    match args.format.format {
         Format::Json => {
             let skipped: Vec<_> = skipped
                 .iter()
@@ -252,6 +239,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
                 "metrics": metrics,
                 "groups": groups,
                 "skipped": skipped,
+                "unscored": unscored,
             });
             stdoutln!("{out}");
         }
@@ -269,7 +257,10 @@ pub fn run(args: Args) -> Result<i32, Error> {
                 Some(n) => stdoutln!("named level: answers on none of {} postings", n.rows),
                 None => {}
             }
-            stdout!("{}", render(&metrics, &setup, args.mask_title, &skipped));
+            stdout!(
+                "{}",
+                render(&metrics, &setup, args.mask_title, &skipped, unscored)
+            );
             if let Some(column) = group {
                 stdout!("{}", render_groups(column, &groups));
             }
@@ -322,9 +313,14 @@ fn render(
     setup: &str,
     masked: bool,
     skipped: &[(Option<String>, u64, String)],
+    unscored: usize,
 ) -> String {
+    let unscored = match unscored {
+        0 => String::new(),
+        n => format!("  unscored: {n} (no word the model knows)"),
+    };
     let mut out = format!(
-        "{setup}{}\nrows: {}  skipped: {}\n\naccuracy           {:.3}\nbalanced accuracy  {:.3}\nmacro-F1           {:.3}\n\n",
+        "{setup}{}\nrows: {}  skipped: {}{unscored}\n\naccuracy           {:.3}\nbalanced accuracy  {:.3}\nmacro-F1           {:.3}\n\n",
         if masked { ", titles masked" } else { "" },
         m.rows,
         skipped.len(),

@@ -1,7 +1,7 @@
 //! `joblevel fit`: does a posting's title match the level its description describes?
 
-use super::Format;
 use super::{Error, exit};
+use super::{Format, Probability};
 use joblevel::Level;
 use joblevel::fit::{self, Fit, Verdict};
 use std::path::PathBuf;
@@ -36,8 +36,8 @@ pub struct Args {
     /// Below this probability the description's level is `uncertain` (0 to 1). The default
     /// suits the calibrated `default` model; on real postings the `articles` model's
     /// probabilities are flatter (rarely over 0.5), so give it about 0.4.
-    #[arg(long, default_value_t = fit::DEFAULT_MIN_CONFIDENCE, value_name = "P", value_parser = super::probability)]
-    min_confidence: f64,
+    #[arg(long, default_value_t = super::args::default_min_confidence(), value_name = "P")]
+    min_confidence: Probability,
     #[command(flatten)]
     scoring: super::ScoringArgs,
 }
@@ -45,18 +45,19 @@ pub struct Args {
 pub fn run(args: Args) -> Result<i32, Error> {
     let description = super::read_text(&args.input)?;
     let classifier = args.scoring.classifier()?;
-    let fit = fit::assess(&classifier, &args.title, &description, args.min_confidence)?;
-    match args.scoring.format {
+    let min_confidence = args.min_confidence.get();
+    let fit = fit::assess(&classifier, &args.title, &description, min_confidence)?;
+    match args.scoring.format() {
         Format::Json => stdoutln!(
             "{}",
             serde_json::json!({
                 "title": fit.title,
                 "description": super::classify::prediction_json(&fit.prediction),
                 "verdict": fit.verdict,
-                "min_confidence": args.min_confidence,
+                "min_confidence": min_confidence,
             })
         ),
-        Format::Text => stdout!("{}", render(&fit, args.min_confidence)),
+        Format::Text => stdout!("{}", render(&fit, min_confidence)),
     }
     Ok(match fit.verdict {
         Verdict::Fits => exit::OK,

@@ -16,9 +16,11 @@ macro_rules! stdoutln {
     };
 }
 
+pub mod args;
 pub mod batch;
 pub mod classify;
 pub mod completions;
+pub mod error;
 pub mod eval;
 pub mod fit;
 pub mod output;
@@ -26,12 +28,10 @@ pub mod serve;
 pub mod title;
 pub mod train;
 
-pub mod error;
-
+pub use args::{Basis, ColumnArgs, Format, FormatArg, ModelArg, Probability, ScoringArgs};
 pub use error::{Error, exit};
-use joblevel::{Classifier, Model, builtin};
 use std::io::{IsTerminal, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Writes to stdout for [`stdout!`] and [`stdoutln!`].
 pub fn write_stdout(args: std::fmt::Arguments<'_>) -> Result<(), Error> {
@@ -40,33 +40,6 @@ pub fn write_stdout(args: std::fmt::Arguments<'_>) -> Result<(), Error> {
     match stdout.write_fmt(args).and_then(|()| stdout.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("-", e)),
         _ => Ok(()),
-    }
-}
-
-/// Output format of the single-document commands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
-
-/// `--basis`: which answer `level` gives. Shared by every command that answers a level.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Basis {
-    /// The level the posting names for itself (its title) when it names one, else the
-    /// described level.
-    Named,
-    /// The level the text describes, whatever title it names (the behaviour before the
-    /// named level).
-    Described,
-}
-
-impl From<Basis> for joblevel::Basis {
-    fn from(b: Basis) -> joblevel::Basis {
-        match b {
-            Basis::Named => joblevel::Basis::Named,
-            Basis::Described => joblevel::Basis::Described,
-        }
     }
 }
 
@@ -144,39 +117,6 @@ pub fn check_not_binary(path: &Path, data: &[u8]) -> Result<(), Error> {
     }
 }
 
-/// `--model`: `default`, `articles`, or a model file written by `joblevel train -o`.
-pub fn load_model(spec: &str) -> Result<Model, Error> {
-    match builtin::model(spec) {
-        Some(model) => Ok(model),
-        None => Ok(Model::load(&PathBuf::from(spec))?),
-    }
-}
-
-/// A classifier over the `--model` choice.
-pub fn classifier(spec: &str, top: usize) -> Result<Classifier, Error> {
-    Ok(Classifier::new(load_model(spec)?).with_top(top))
-}
-
-/// Flags shared by the commands that score one description (`classify`, `fit`).
-#[derive(clap::Args, Debug, Clone)]
-pub struct ScoringArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Evidence terms shown per level (at most 1000).
-    #[arg(long, default_value_t = 5, value_name = "N", value_parser = top)]
-    pub top: usize,
-    #[arg(long, default_value = "default", help = MODEL_HELP)]
-    pub model: String,
-}
-
-impl ScoringArgs {
-    /// The classifier these flags ask for.
-    pub fn classifier(&self) -> Result<Classifier, Error> {
-        classifier(&self.model, self.top)
-    }
-}
-
 /// Reads `path` (or stdin for `-`) and checks it is usable text: not empty, not binary,
 /// UTF-8 (or UTF-16 with a byte-order mark), no longer than a batch field.
 pub fn read_text(path: &Path) -> Result<String, Error> {
@@ -191,40 +131,6 @@ pub fn read_text(path: &Path) -> Result<String, Error> {
         .into());
     }
     Ok(text.into_owned())
-}
-
-/// `--min-confidence`: a probability, so a typo such as `50` (or `NaN`) is refused, not read
-/// as "never" or "always". Shared by every command that takes one.
-pub fn probability(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
-        Ok(_) => Err(format!(
-            "{s} is not a probability: give a number from 0 to 1, e.g. 0.5"
-        )),
-        Err(_) => Err(format!(
-            "{s:?} is not a number: give a probability from 0 to 1, e.g. 0.5"
-        )),
-    }
-}
-
-/// Most evidence terms a command lists per level (`--top`).
-pub const MAX_TOP: usize = 1000;
-
-/// `--top N`: 0 to [`MAX_TOP`], so `--top 1000000000000` is refused rather than allocated.
-pub fn top(s: &str) -> Result<usize, String> {
-    match s.trim().parse::<usize>() {
-        Ok(n) if n <= MAX_TOP => Ok(n),
-        Ok(_) => Err(format!("{s} is more than {MAX_TOP} evidence terms")),
-        Err(_) => Err(format!("{s:?} is not a whole number from 0 to {MAX_TOP}")),
-    }
-}
-
-/// `--threads N`: at least 1.
-pub fn threads(s: &str) -> Result<usize, String> {
-    match s.trim().parse::<usize>() {
-        Ok(n) if n >= 1 => Ok(n),
-        _ => Err(format!("{s:?} is not a thread count: give 1 or more")),
-    }
 }
 
 /// Threads per core beyond which more threads only cost memory and start-up time.
@@ -252,80 +158,4 @@ pub fn set_threads(requested: Option<usize>) -> usize {
         .num_threads(n)
         .build_global();
     n
-}
-
-/// The help text of `--model`, shared by every subcommand that scores.
-pub const MODEL_HELP: &str = "Model: `default` (articles + cues + weights learned from labelled \
-postings), `articles` (the two source articles and cues only), or a JSON file from `joblevel train -o`";
-
-/// Learner settings shared by `train` and `eval --cv`; defaults are the shipped ones.
-#[derive(clap::Args, Debug, Clone)]
-pub struct LearnerArgs {
-    /// L2 penalty on term weights.
-    #[arg(long, default_value_t = joblevel::train::Config::default().l2, help_heading = "Learner")]
-    pub l2: f32,
-    /// Weight of one article sentence relative to an average posting.
-    #[arg(long, default_value_t = joblevel::train::Config::default().article_weight, help_heading = "Learner")]
-    pub article_weight: f32,
-    /// L2 penalty pulling cue weights back to their hand-set weight.
-    #[arg(long, default_value_t = joblevel::train::Config::default().cue_l2, help_heading = "Learner")]
-    pub cue_l2: f32,
-    /// Multiplies every cue's hand weight (0: cue weights are learned from the data alone).
-    #[arg(long, default_value_t = joblevel::train::Config::default().cue_scale, help_heading = "Learner")]
-    pub cue_scale: f32,
-    /// Minimum number of postings a term must occur in to become a feature.
-    #[arg(long, default_value_t = joblevel::train::Config::default().min_df, help_heading = "Learner")]
-    pub min_df: u32,
-    /// Optimiser steps.
-    #[arg(long, default_value_t = joblevel::train::Config::default().steps, help_heading = "Learner")]
-    pub steps: usize,
-    /// Use stems only, no stem bigrams.
-    #[arg(long, help_heading = "Learner")]
-    pub no_bigrams: bool,
-    /// Do not calibrate the probabilities on held-out postings.
-    #[arg(long, help_heading = "Learner")]
-    pub no_calibrate: bool,
-    /// A posting term must occur in the postings of at least this many sources.
-    #[arg(long, default_value_t = joblevel::train::Config::default().min_sources, help_heading = "Learner")]
-    pub min_sources: u32,
-    /// A posting term must lean to the same level in at least this many sources (0: off).
-    #[arg(long, default_value_t = joblevel::train::Config::default().consistent_sources, help_heading = "Learner")]
-    pub consistent_sources: u32,
-    /// L2 penalty on the per-source bias offsets learned beside the terms, so terms learn what
-    /// tells levels apart within a source (0: free offsets).
-    #[arg(long, value_name = "L2", default_value_t = joblevel::train::Config::default().source_bias.unwrap_or(0.0), help_heading = "Learner")]
-    pub source_bias: f32,
-    /// No per-source bias offsets: one bias for all postings.
-    #[arg(long, help_heading = "Learner")]
-    pub no_source_bias: bool,
-    /// Balance levels: 1 gives each level the same weight, 0 weighs postings alike.
-    #[arg(long, default_value_t = joblevel::train::Config::default().level_balance, help_heading = "Learner")]
-    pub level_balance: f32,
-    /// Balance sources within a level: 0 weighs postings alike, 1 weighs sources alike.
-    #[arg(long, default_value_t = joblevel::train::Config::default().source_balance, help_heading = "Learner")]
-    pub source_balance: f32,
-    /// Leave out a cue family (reporting, scope, experience, team); repeatable.
-    #[arg(long, value_name = "FAMILY", help_heading = "Learner")]
-    pub without_family: Vec<String>,
-}
-
-impl LearnerArgs {
-    pub fn config(&self) -> joblevel::train::Config {
-        joblevel::train::Config {
-            article_weight: self.article_weight,
-            l2: self.l2,
-            cue_l2: self.cue_l2,
-            min_df: self.min_df,
-            steps: self.steps,
-            bigrams: !self.no_bigrams,
-            cue_scale: self.cue_scale,
-            calibrate: !self.no_calibrate,
-            without_families: self.without_family.clone(),
-            min_sources: self.min_sources,
-            consistent_sources: self.consistent_sources,
-            source_balance: self.source_balance,
-            level_balance: self.level_balance,
-            source_bias: (!self.no_source_bias).then_some(self.source_bias),
-        }
-    }
 }

@@ -57,8 +57,8 @@ pub struct Args {
     /// No request log on stderr.
     #[arg(short, long)]
     quiet: bool,
-    #[arg(long, default_value = "default", help = super::MODEL_HELP)]
-    model: String,
+    #[command(flatten)]
+    model: super::ModelArg,
 }
 
 pub fn run(args: Args) -> Result<i32, Error> {
@@ -80,8 +80,10 @@ pub fn run(args: Args) -> Result<i32, Error> {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let config = Config {
         addr: args.addr,
-        classifier: super::classifier(&args.model, crate::serve::MAX_TOP)?,
-        batch_classifier: super::classifier(&args.model, 3)?
+        classifier: args.model.classifier(crate::serve::MAX_TOP)?,
+        batch_classifier: args
+            .model
+            .classifier(3)?
             .with_evidence_for_predicted_level_only(),
         token: args.token,
         no_auth: args.no_auth,

@@ -28,21 +28,20 @@ pub struct Args {
     /// The job title, or `-` to read titles from stdin, one per line.
     #[arg(default_value = "-", value_name = "TITLE|-")]
     title: String,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[command(flatten)]
+    format: super::FormatArg,
 }
 
 pub fn run(args: Args) -> Result<i32, Error> {
     if args.title != "-" {
-        stdout!("{}", render(&args.title, args.format, false)?);
+        stdout!("{}", render(&args.title, args.format.format, false)?);
         return Ok(0);
     }
     let input = super::read_bounded(Path::new("-"), super::MAX_DOCUMENT_BYTES, true)?;
     let input = joblevel::text::decode_any(&input)?;
     let mut out = String::new();
     for line in input.lines().filter(|l| !l.trim().is_empty()) {
-        out += &render(line, args.format, true)?;
+        out += &render(line, args.format.format, true)?;
     }
     stdout!("{out}");
     Ok(0)

@@ -3,7 +3,7 @@
 
 use super::Error;
 use joblevel::builtin;
-use joblevel::labelled::{self, Columns};
+use joblevel::labelled;
 use joblevel::model::Provenance;
 use joblevel::train::{self, TrainError};
 use std::path::PathBuf;
@@ -31,17 +31,13 @@ pub struct Args {
     /// Where to write the model; `-` for stdout.
     #[arg(short, long, value_name = "FILE", default_value = "-")]
     output: PathBuf,
-    /// Text column(s) of the labelled file, comma-separated; found by name when omitted.
-    #[arg(long, value_name = "COLS")]
-    text_column: Option<String>,
-    /// Title column of the labelled file; found by name when omitted.
-    #[arg(long, value_name = "COL")]
-    title_column: Option<String>,
+    #[command(flatten)]
+    columns: super::ColumnArgs,
     /// Keep each posting's own title in its text when learning.
     #[arg(long)]
     no_mask_title: bool,
     #[command(flatten)]
-    learner: super::LearnerArgs,
+    learner: joblevel::train::Config,
 }
 
 /// Fewer labelled postings of a level than this earn a warning.
@@ -50,7 +46,7 @@ const WARN_BELOW: usize = 5;
 pub fn run(args: Args) -> Result<i32, Error> {
     let inputs: Vec<&std::path::Path> = args.labelled.iter().map(|p| p.as_path()).collect();
     super::output::Output::refuse_overwriting_inputs(Some(&args.output), &inputs)?;
-    let config = args.learner.config();
+    let config = &args.learner;
     let mut trained_on = vec![
         "training/responsibilities.csv".to_string(),
         "training/cues.csv".to_string(),
@@ -60,12 +56,7 @@ pub fn run(args: Args) -> Result<i32, Error> {
     for path in &args.labelled {
         let data = super::read_input(path)?;
         super::check_not_binary(path, &data)?;
-        let columns = Columns {
-            text: args.text_column.as_deref(),
-            title: args.title_column.as_deref(),
-            level: None,
-            group: None,
-        };
+        let columns = args.columns.labelled(None, None);
         // The labelled file is training data: a file that cannot be trained on is a
         // training error (exit 5), named.
         let labelled =
@@ -104,12 +95,10 @@ pub fn run(args: Args) -> Result<i32, Error> {
     }
     if !postings.is_empty() {
         let counts = train::level_counts(&postings);
-        let present = counts.iter().filter(|&&n| n > 0).count();
-        if present < 2 {
-            let level = joblevel::Level::ALL
-                .into_iter()
-                .find(|l| counts[l.index()] > 0)
-                .unwrap_or(joblevel::Level::Director);
+        let mut present = joblevel::Level::ALL
+            .into_iter()
+            .filter(|l| counts[l.index()] > 0);
+        if let (Some(level), None) = (present.next(), present.next()) {
             return Err(TrainError::OneLevel {
                 files: names.join(", "),
                 level,
@@ -136,12 +125,13 @@ pub fn run(args: Args) -> Result<i32, Error> {
         trained_on,
         command,
         temperature: 1.0,
+        config: None,
     };
     let model = train::train(
         builtin::articles(),
         &postings,
         builtin::cues(),
-        &config,
+        config,
         provenance,
     )?;
     let json = model.to_json();
