@@ -3,91 +3,108 @@
 use super::RESULT_COLUMNS;
 use super::sink::{RowResult, Scored, Sink};
 use crate::classify::Prediction;
+use crate::fit::Verdict;
 use crate::level::Level;
 use csv::ByteRecord;
 use serde_json::Value;
 use std::io::{self, Write};
 
-/// The appended fields of one row ([`RESULT_COLUMNS`], then [`FIT_COLUMNS`] with a title),
-/// written into one buffer reused from row to row.
-///
-/// [`RESULT_COLUMNS`]: super::RESULT_COLUMNS
-/// [`FIT_COLUMNS`]: super::FIT_COLUMNS
-#[derive(Default)]
-struct Fields {
-    bytes: Vec<u8>,
-    ends: Vec<usize>,
+/// One appended field as a value: CSV writes it as text, JSON lines as a string, a number or
+/// `null`.
+enum Cell<'a> {
+    Empty,
+    Text(&'a str),
+    /// Confidence or a score, written with 4 decimals.
+    Number(f64),
+    /// The evidence kept, `term=+0.123; term=+0.045`.
+    Evidence(&'a Prediction),
+    Verdict(Verdict),
 }
 
-impl Fields {
-    /// Fills the fields for `outcome`.
-    fn fill(&mut self, outcome: &Result<Scored, String>, with_fit: bool) {
-        self.bytes.clear();
-        self.ends.clear();
+/// Hands `cell` the appended fields of one row in column order: [`RESULT_COLUMNS`], then
+/// [`FIT_COLUMNS`] with a title. The one place that knows the columns' order.
+///
+/// [`FIT_COLUMNS`]: super::FIT_COLUMNS
+fn cells<'a>(outcome: &'a Result<Scored, String>, with_fit: bool, mut cell: impl FnMut(Cell<'a>)) {
+    match outcome {
+        Err(reason) => {
+            for _ in 0..RESULT_COLUMNS.len() - 1 {
+                cell(Cell::Empty);
+            }
+            cell(Cell::Text(reason));
+        }
+        Ok(scored) => {
+            let p = &scored.described;
+            cell(Cell::Text(scored.level.as_str()));
+            cell(Cell::Text(scored.basis.as_str()));
+            match &scored.named {
+                Some(named) => {
+                    cell(Cell::Text(named.level.as_str()));
+                    cell(Cell::Text(&named.title));
+                }
+                None => {
+                    cell(Cell::Empty);
+                    cell(Cell::Empty);
+                }
+            }
+            cell(Cell::Text(p.level.as_str()));
+            cell(Cell::Number(p.confidence));
+            for level in Level::ALL {
+                cell(Cell::Number(f64::from(p.scores[level.index()])));
+            }
+            cell(Cell::Evidence(p));
+            cell(Cell::Empty); // error: none
+        }
+    }
+    if with_fit {
         match outcome {
-            Err(reason) => {
-                for _ in 0..RESULT_COLUMNS.len() - 1 {
-                    self.end();
-                }
-                self.push(reason.as_bytes());
+            Ok(Scored { fit: Some(fit), .. }) => {
+                cell(Cell::Text(fit.title_level.map_or("none", Level::as_str)));
+                cell(Cell::Verdict(fit.verdict));
             }
-            Ok(scored) => {
-                let p = &scored.described;
-                self.push(scored.level.as_str().as_bytes());
-                self.push(scored.basis.as_str().as_bytes());
-                match &scored.named {
-                    Some(named) => {
-                        self.push(named.level.as_str().as_bytes());
-                        self.push(named.title.as_bytes());
-                    }
-                    None => {
-                        self.end();
-                        self.end();
-                    }
-                }
-                self.push(p.level.as_str().as_bytes());
-                push_fixed(&mut self.bytes, p.confidence, 4, false);
-                self.end();
-                for level in Level::ALL {
-                    push_fixed(
-                        &mut self.bytes,
-                        f64::from(p.scores[level.index()]),
-                        4,
-                        false,
-                    );
-                    self.end();
-                }
-                push_evidence(&mut self.bytes, p);
-                self.end();
-                self.end(); // error: none
-            }
-        }
-        if with_fit {
-            if let Ok(Scored { fit: Some(fit), .. }) = outcome {
-                self.push(fit.title_level.map_or("none", Level::as_str).as_bytes());
-                // Writing to a Vec cannot fail.
-                let _ = write!(self.bytes, "{}", fit.verdict);
-                self.end();
-            } else {
-                self.end();
-                self.end();
+            _ => {
+                cell(Cell::Empty);
+                cell(Cell::Empty);
             }
         }
     }
+}
 
-    /// Appends one whole field.
-    fn push(&mut self, field: &[u8]) {
-        self.bytes.extend_from_slice(field);
-        self.end();
+/// Writes `cell` as CSV text.
+fn push_cell(out: &mut Vec<u8>, cell: Cell<'_>) {
+    match cell {
+        Cell::Empty => {}
+        Cell::Text(s) => out.extend_from_slice(s.as_bytes()),
+        Cell::Number(x) => push_fixed(out, x, 4, false),
+        Cell::Evidence(p) => push_evidence(out, p),
+        // Writing to a Vec cannot fail.
+        Cell::Verdict(v) => {
+            let _ = write!(out, "{v}");
+        }
     }
+}
 
-    fn end(&mut self) {
-        self.ends.push(self.bytes.len());
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &[u8]> {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts.zip(&self.ends).map(|(a, &b)| &self.bytes[a..b])
+/// `cell` as a JSON value: the CSV text, numbers as numbers, empty as `null`.
+fn json_cell(cell: Cell<'_>) -> Value {
+    let text = |s: &str| {
+        if s.is_empty() {
+            Value::Null
+        } else {
+            Value::from(s)
+        }
+    };
+    match cell {
+        Cell::Empty => Value::Null,
+        Cell::Text(s) => text(s),
+        Cell::Number(x) => rounded(x, 4)
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Null, Value::Number),
+        Cell::Evidence(p) => {
+            let mut evidence = Vec::new();
+            push_evidence(&mut evidence, p);
+            text(&String::from_utf8_lossy(&evidence))
+        }
+        Cell::Verdict(v) => text(&v.to_string()),
     }
 }
 
@@ -156,7 +173,8 @@ pub struct CsvSink<W: Write> {
     width: usize,
     with_fit: bool,
     record: ByteRecord,
-    fields: Fields,
+    /// One appended field as it is written.
+    field: Vec<u8>,
 }
 
 impl<W: Write> CsvSink<W> {
@@ -169,7 +187,7 @@ impl<W: Write> CsvSink<W> {
             width: 0,
             with_fit: false,
             record: ByteRecord::new(),
-            fields: Fields::default(),
+            field: Vec::new(),
         }
     }
 }
@@ -187,14 +205,15 @@ impl<W: Write> Sink for CsvSink<W> {
     }
 
     fn row(&mut self, input: &ByteRecord, result: RowResult) -> io::Result<()> {
-        self.fields.fill(&result.outcome, self.with_fit);
         self.record.clear();
         for i in 0..self.width {
             self.record.push_field(input.get(i).unwrap_or_default());
         }
-        for f in self.fields.iter() {
-            self.record.push_field(f);
-        }
+        cells(&result.outcome, self.with_fit, |cell| {
+            self.field.clear();
+            push_cell(&mut self.field, cell);
+            self.record.push_field(&self.field);
+        });
         self.writer.write_byte_record(&self.record).map_err(io_err)
     }
 
@@ -260,12 +279,12 @@ impl<W: Write> Sink for JsonlSink<W> {
             let f = input.get(i).unwrap_or_default();
             object.insert(name.clone(), String::from_utf8_lossy(f).into_owned().into());
         }
-        for (name, value) in results
-            .iter()
-            .zip(result_values(&result.outcome, self.with_fit))
-        {
-            object.insert(name.clone(), value);
-        }
+        let mut names = results.iter();
+        cells(&result.outcome, self.with_fit, |cell| {
+            if let Some(name) = names.next() {
+                object.insert(name.clone(), json_cell(cell));
+            }
+        });
         serde_json::to_writer(&mut self.writer, &object)?;
         self.writer.write_all(b"\n")
     }
@@ -275,68 +294,13 @@ impl<W: Write> Sink for JsonlSink<W> {
     }
 }
 
-/// The appended fields of one row as JSON values: what CSV writes, with confidence and scores
-/// as numbers and empty fields as `null`.
-fn result_values(outcome: &Result<Scored, String>, with_fit: bool) -> Vec<Value> {
-    let text = |s: &str| {
-        if s.is_empty() {
-            Value::Null
-        } else {
-            Value::from(s)
-        }
-    };
-    let number = |x: f64| {
-        rounded(x, 4)
-            .and_then(serde_json::Number::from_f64)
-            .map_or(Value::Null, Value::Number)
-    };
-    let mut values = Vec::with_capacity(RESULT_COLUMNS.len() + 2);
-    match outcome {
-        Err(reason) => {
-            values.resize(RESULT_COLUMNS.len() - 1, Value::Null);
-            values.push(text(reason));
-        }
-        Ok(scored) => {
-            let p = &scored.described;
-            let mut evidence = Vec::new();
-            push_evidence(&mut evidence, p);
-            values.extend([
-                text(scored.level.as_str()),
-                text(scored.basis.as_str()),
-                scored
-                    .named
-                    .as_ref()
-                    .map_or(Value::Null, |n| text(n.level.as_str())),
-                scored
-                    .named
-                    .as_ref()
-                    .map_or(Value::Null, |n| text(&n.title)),
-                text(p.level.as_str()),
-                number(p.confidence),
-            ]);
-            values.extend(Level::ALL.map(|l| number(f64::from(p.scores[l.index()]))));
-            values.push(text(&String::from_utf8_lossy(&evidence)));
-            values.push(Value::Null);
-        }
-    }
-    if with_fit {
-        match outcome {
-            Ok(Scored { fit: Some(fit), .. }) => {
-                values.push(text(fit.title_level.map_or("none", Level::as_str)));
-                values.push(text(&fit.verdict.to_string()));
-            }
-            _ => values.extend([Value::Null, Value::Null]),
-        }
-    }
-    values
-}
-
 fn io_err(e: csv::Error) -> io::Error {
     match e.into_kind() {
         csv::ErrorKind::Io(e) => e,
         other => io::Error::other(format!("{other:?}")),
     }
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
