@@ -67,6 +67,8 @@ pub enum DataError {
     Level(#[from] crate::UnknownLevel),
     #[error("cue name {0:?} is used twice")]
     DuplicateCue(String),
+    #[error(transparent)]
+    Cue(#[from] crate::features::CueError),
 }
 
 /// The records of a training-data CSV, deserialised as `T`, with the line each starts on (a
@@ -263,7 +265,11 @@ pub fn parse_cues(csv_text: &str, path: &str) -> Result<Vec<Cue>, TrainError> {
                 source: DataError::DuplicateCue(cue.name),
             });
         }
-        crate::features::check_cue(&cue.name, &cue.pattern).map_err(|e| bad(e.to_string()))?;
+        crate::features::check_cue(&cue.name, &cue.pattern).map_err(|e| TrainError::Data {
+            path: path.to_string(),
+            line,
+            source: e.into(),
+        })?;
         out.push(cue);
     }
     Ok(out)
