@@ -18,11 +18,10 @@
 //! - **Level words** (director, vp, head...) are never features: see
 //!   [`crate::features::LEVEL_STEMS`].
 
-use crate::features::{FeatureKey, is_unlearned_stem};
+use crate::features::{FeatureKey, terms};
 use crate::labelled::LabelledError;
 use crate::level::Level;
 use crate::model::{Cue, Model, ModelError, Provenance, Value};
-use crate::text::{self, Term};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -68,6 +67,8 @@ pub enum DataError {
     Level(#[from] crate::UnknownLevel),
     #[error("cue name {0:?} is used twice")]
     DuplicateCue(String),
+    #[error(transparent)]
+    Cue(#[from] crate::features::CueError),
 }
 
 /// The records of a training-data CSV, deserialised as `T`, with the line each starts on (a
@@ -264,35 +265,14 @@ pub fn parse_cues(csv_text: &str, path: &str) -> Result<Vec<Cue>, TrainError> {
                 source: DataError::DuplicateCue(cue.name),
             });
         }
+        crate::features::check_cue(&cue.name, &cue.pattern).map_err(|e| TrainError::Data {
+            path: path.to_string(),
+            line,
+            source: e.into(),
+        })?;
         out.push(cue);
     }
     Ok(out)
-}
-
-/// The learnable terms of a text: stems and (optionally) bigrams, level words and numbers out.
-fn terms(text: &str, bigrams: bool) -> Vec<FeatureKey> {
-    let stems: Vec<Option<String>> = text::analyze(text)
-        .into_iter()
-        .map(|t| match t {
-            // Single letters ("P" of P&L, "G" of G Suite) are fragments, not words.
-            Term::Stem(s) if s.chars().nth(1).is_some() && !is_unlearned_stem(&s) => Some(s),
-            _ => None,
-        })
-        .collect();
-    let mut out: Vec<FeatureKey> = stems
-        .iter()
-        .flatten()
-        .cloned()
-        .map(FeatureKey::Unigram)
-        .collect();
-    if bigrams {
-        for pair in stems.windows(2) {
-            if let [Some(a), Some(b)] = pair {
-                out.push(FeatureKey::Bigram(a.clone(), b.clone()));
-            }
-        }
-    }
-    out
 }
 
 /// Trains a model on article sentences, optional labelled postings and cue rules.
