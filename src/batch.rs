@@ -35,7 +35,7 @@ mod score;
 mod sink;
 mod write;
 
-pub use sink::{Named, RowResult, Scored, Sink, TitleFit};
+pub use sink::{Named, RowError, RowResult, Scored, Sink, TitleFit};
 pub use write::{CsvSink, JsonlSink};
 
 use crate::answer::Basis;
@@ -181,7 +181,7 @@ pub enum BatchError {
     Strict {
         record: u64,
         line: u64,
-        reason: String,
+        reason: RowError,
     },
     #[error("record {record} (line {line}): {source}")]
     Malformed {
@@ -302,7 +302,9 @@ impl<R: Read + Send> Batch<R> {
     }
 
     /// Scores every record and hands each row's result to `sink`, in input order;
-    /// `progress(rows, bytes_read)` is called after each chunk. See [`Sink`] for an example.
+    /// `progress(rows, bytes_read)` is called after each chunk. The sink is called from one
+    /// thread at a time, while the next chunk is scored on the others (hence `Send`). See
+    /// [`Sink`] for an example.
     pub fn run_sink<S: Sink + Send>(
         self,
         classifier: &Classifier,
@@ -392,7 +394,7 @@ impl<R: Read + Send> Batch<R> {
 }
 
 /// What scoring one row gave.
-type Outcome = Result<Scored, String>;
+type Outcome = Result<Scored, RowError>;
 
 /// Scores every record of `input` and writes `output`: [`Batch::open`] then [`Batch::run`].
 pub fn run<R: Read + Send, W: Write + Send>(

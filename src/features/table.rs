@@ -110,3 +110,34 @@ impl<K: PackedKey, V: Copy + Default> PackedTable<K, V> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn the_table_agrees_with_a_hash_map_through_growth_replacement_and_clearing() {
+        let mut table: PackedTable<Packed, u32> = PackedTable::default();
+        let mut map = HashMap::new();
+        assert_eq!(table.get([1, 0]), None, "an empty table finds nothing");
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for i in 0..5_000u32 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            // Few distinct keys, so many inserts replace; never the empty key [0, 0].
+            let key = [1 + seed % 3_000, seed % 3];
+            table.insert(key, i);
+            map.insert(key, i);
+        }
+        assert_eq!(table.len(), map.len());
+        for (&key, &value) in &map {
+            assert_eq!(table.get(key), Some(value));
+        }
+        assert_eq!(table.get([5_000, 0]), None);
+        table.clear();
+        assert_eq!(table.len(), 0);
+        assert!(map.keys().all(|&key| table.get(key).is_none()));
+    }
+}
