@@ -35,7 +35,7 @@ mod score;
 mod sink;
 mod write;
 
-pub use sink::{Named, RowResult, Scored, Sink, TitleFit};
+pub use sink::{Named, RowError, RowResult, Scored, Sink, TitleFit};
 pub use write::{CsvSink, JsonlSink};
 
 use crate::answer::Basis;
@@ -182,7 +182,7 @@ pub enum BatchError {
     Strict {
         record: u64,
         line: u64,
-        reason: String,
+        reason: RowError,
     },
     #[error("record {record} (line {line}): {source}")]
     Malformed {
@@ -303,7 +303,9 @@ impl<R: Read + Send> Batch<R> {
     }
 
     /// Scores every record and hands each row's result to `sink`, in input order;
-    /// `progress(rows, bytes_read)` is called after each chunk. See [`Sink`] for an example.
+    /// `progress(rows, bytes_read)` is called after each chunk. The sink is called from one
+    /// thread at a time, while the next chunk is scored on the others (hence `Send`). See
+    /// [`Sink`] for an example.
     pub fn run_sink<S: Sink + Send>(
         self,
         classifier: &Classifier,
@@ -393,7 +395,7 @@ impl<R: Read + Send> Batch<R> {
 }
 
 /// What scoring one row gave.
-type Outcome = Result<Scored, String>;
+type Outcome = Result<Scored, RowError>;
 
 /// Scores every record of `input` and writes `output`: [`Batch::open`] then [`Batch::run`].
 pub fn run<R: Read + Send, W: Write + Send>(
@@ -609,5 +611,81 @@ mod tests {
         assert!(out.is_empty());
         let (r, _) = run_str("", &Options::default());
         assert!(matches!(r, Err(BatchError::Empty)));
+    }
+
+    /// Records what the batch hands it, and fails at a chosen row.
+    #[derive(Default)]
+    struct Probe {
+        appended: Vec<String>,
+        records: Vec<u64>,
+        fail_at: Option<u64>,
+        finished: bool,
+    }
+
+    impl Sink for Probe {
+        fn begin(&mut self, _input: &ByteRecord, appended: &[String]) -> std::io::Result<()> {
+            self.appended = appended.to_vec();
+            Ok(())
+        }
+
+        fn row(&mut self, _input: &ByteRecord, result: RowResult) -> std::io::Result<()> {
+            if self.fail_at == Some(result.record) {
+                return Err(std::io::Error::other("disk full"));
+            }
+            self.records.push(result.record);
+            Ok(())
+        }
+
+        fn finish(&mut self) -> std::io::Result<()> {
+            self.finished = true;
+            Ok(())
+        }
+    }
+
+    fn probe(input: &str, fail_at: Option<u64>) -> (Result<Summary, BatchError>, Probe) {
+        let options = Options {
+            chunk_rows: 2,
+            ..Options::default()
+        };
+        let mut probe = Probe {
+            fail_at,
+            ..Probe::default()
+        };
+        let r = Batch::open(input.as_bytes(), &options).unwrap().run_sink(
+            &classifier(),
+            &mut probe,
+            |_, _| {},
+        );
+        (r, probe)
+    }
+
+    #[test]
+    fn a_sink_gets_the_renamed_columns_then_every_row_in_order_then_finish() {
+        let input = "id,title,Level,text\n1,Head of Ops,x,Run the shift\n2,,y,\n3,VP,z,Own it\n\
+                     4,,,Lead the region\n5,,,Report to the CEO\n";
+        let (r, probe) = probe(input, None);
+        assert_eq!(r.unwrap().rows, 5);
+        assert_eq!(probe.records, [1, 2, 3, 4, 5]);
+        assert!(probe.finished);
+        assert_eq!(probe.appended[0], "joblevel_level");
+        assert_eq!(
+            &probe.appended[1..],
+            &RESULT_COLUMNS[1..]
+                .iter()
+                .chain(&FIT_COLUMNS)
+                .copied()
+                .collect::<Vec<_>>()[..]
+        );
+    }
+
+    #[test]
+    fn a_failing_sink_stops_the_run_as_a_write_error_without_finish() {
+        let input = "id,text\n1,Run the shift\n2,Own it\n3,Lead the region\n4,Report to the CEO\n";
+        let (r, probe) = probe(input, Some(3));
+        let err = r.unwrap_err();
+        assert!(!err.is_bad_input());
+        assert_eq!(err.to_string(), "writing output: disk full");
+        assert_eq!(probe.records, [1, 2]);
+        assert!(!probe.finished);
     }
 }

@@ -39,8 +39,8 @@ pub enum ModelError {
     #[error("feature, idf and weight tables differ in length")]
     Tables,
     /// The features cannot be indexed: a cue pattern that does not parse, too many features.
-    #[error("{0}")]
-    Vocabulary(String),
+    #[error(transparent)]
+    Vocabulary(#[from] crate::features::VocabularyError),
 }
 
 /// A hand-written phrase rule from `training/cues.csv`.
@@ -159,8 +159,7 @@ impl Model {
             .iter()
             .map(|c| (c.name.clone(), c.pattern.clone()))
             .collect();
-        let vocab =
-            Vocabulary::new(keys, &patterns).map_err(|e| ModelError::Vocabulary(e.to_string()))?;
+        let vocab = Vocabulary::new(keys, &patterns)?;
         let names = vocab
             .keys()
             .iter()

@@ -4,14 +4,15 @@
 //! same way (tokens, lower case, stop words dropped, Snowball stems) and keeps each word's
 //! byte range, then finds the terms evidence names: a stem (`oper`), a pair of adjacent stems
 //! (`day day`) or a cue (`cue:reports_to_ceo`, matched with the pattern syntax of
-//! [`crate::features::CuePattern`]). It runs for the few terms a user looks at, not per row
+//! [`crate::features::CuePattern`], parsed by the scorer's own parser). It runs for the few terms a user looks at, not per row
 //! of a batch, so it favours plainness over the scorer's speed.
 //!
 //! Tags and `<script>`/`<style>` bodies of HTML text are skipped in place, so ranges index
 //! the text as given, not the stripped text the scorer read.
 
+use crate::features::{CuePattern, Element};
 use crate::model::Model;
-use crate::text::{self, Analysis, Stemmer, Term};
+use crate::text::{self, Analysis, Stemmer};
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::ops::Range;
@@ -139,7 +140,11 @@ impl Analysed {
                     match patterns.get(cue.pattern.as_str()) {
                         Some(p) => Rc::clone(p),
                         None => {
-                            let parsed = Rc::new(parse_pattern(&cue.pattern));
+                            // The model validated its cues when it was loaded: should one
+                            // not parse, it matches nothing, as the scorer counts nothing.
+                            let parsed = Rc::new(
+                                CuePattern::parse(&cue.pattern, str::to_string).unwrap_or_default(),
+                            );
                             patterns.insert(cue.pattern.as_str().into(), Rc::clone(&parsed));
                             parsed
                         }
@@ -174,7 +179,7 @@ impl Analysed {
         }
         for start in 0..self.words.len() {
             // Most words start nothing: test the first element before any bookkeeping.
-            if !elements[0].may_start(&self.words[start].0) || self.negated[start] {
+            if !may_start(&elements[0], &self.words[start].0) || self.negated[start] {
                 continue;
             }
             let previous = start.checked_sub(1).map(|p| &self.words[p].0);
@@ -194,12 +199,12 @@ impl Analysed {
                                 .map(|k| p + k)
                                 .filter(|&q| start + q <= self.words.len()),
                         ),
-                        Element::Stems { stems, optional } => {
+                        Element::Stems { ids, optional } => {
                             if *optional {
                                 next.push(p);
                             }
                             if let Some((Word::Stem(s), _)) = self.words.get(start + p)
-                                && stems.iter().any(|x| **x == **s)
+                                && ids.iter().any(|x| **x == **s)
                             {
                                 next.push(p + 1);
                             }
@@ -288,76 +293,16 @@ pub fn find_masked(
     out
 }
 
-/// A cue pattern: its elements, and the stems it may not follow (`!word` before the first).
-#[derive(Debug, Clone, PartialEq, Default)]
-struct Pattern {
-    elements: Vec<Element>,
-    not_after: Vec<String>,
-}
+/// A cue pattern as the scorer parses it (see [`CuePattern`]), its stems held as strings.
+type Pattern = CuePattern<String>;
 
-/// One element of a cue pattern; the scorer's own form is private to `features`.
-#[derive(Debug, Clone, PartialEq)]
-enum Element {
-    Stems { stems: Vec<String>, optional: bool },
-    Number { min: u32, max: u32 },
-    Gap(usize),
-}
-
-impl Element {
-    /// False when a match cannot start at `word` (a required first word that is not it).
-    fn may_start(&self, word: &Word) -> bool {
-        match (self, word) {
-            (Element::Stems { optional: true, .. } | Element::Gap(_), _) => true,
-            (Element::Stems { stems, .. }, Word::Stem(s)) => stems.iter().any(|x| **x == **s),
-            (Element::Number { min, max }, Word::Number(n)) => (*min..=*max).contains(n),
-            _ => false,
-        }
-    }
-}
-
-/// The cue pattern syntax of [`crate::features::CuePattern`]; the model has validated it, so
-/// a malformed part is skipped rather than reported.
-fn parse_pattern(source: &str) -> Pattern {
-    let stems_of = |part: &str| -> Vec<String> {
-        part.split('|')
-            .flat_map(text::analyze)
-            .filter_map(|t| match t {
-                Term::Stem(s) => Some(s),
-                Term::Number(_) => None,
-            })
-            .collect()
-    };
-    let mut elements = Vec::new();
-    let mut not_after = Vec::new();
-    for part in source.split_whitespace() {
-        if let Some(words) = part.strip_prefix('!') {
-            not_after.extend(stems_of(words));
-        } else if part == "*" {
-            elements.push(Element::Gap(1));
-        } else if let Some(range) = part.strip_prefix('#') {
-            let parsed = match range.strip_suffix('+') {
-                Some(min) => min.parse().ok().map(|min| (min, u32::MAX)),
-                None => range
-                    .split_once('-')
-                    .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?))),
-            };
-            if let Some((min, max)) = parsed {
-                elements.push(Element::Number { min, max });
-            }
-        } else {
-            let (part, optional) = match part.strip_suffix('?') {
-                Some(p) => (p, true),
-                None => (part, false),
-            };
-            let stems = stems_of(part);
-            if !stems.is_empty() {
-                elements.push(Element::Stems { stems, optional });
-            }
-        }
-    }
-    Pattern {
-        elements,
-        not_after,
+/// False when a match cannot start at `word`: a pattern starts with a required word or a
+/// number (the parser rejects any other start).
+fn may_start(element: &Element<String>, word: &Word) -> bool {
+    match (element, word) {
+        (Element::Stems { ids, .. }, Word::Stem(s)) => ids.iter().any(|x| **x == **s),
+        (Element::Number { min, max }, Word::Number(n)) => (*min..=*max).contains(n),
+        _ => false,
     }
 }
 

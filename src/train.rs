@@ -18,11 +18,10 @@
 //! - **Level words** (director, vp, head...) are never features: see
 //!   [`crate::features::LEVEL_STEMS`].
 
-use crate::features::{FeatureKey, is_unlearned_stem};
+use crate::features::{FeatureKey, terms};
 use crate::labelled::LabelledError;
 use crate::level::Level;
 use crate::model::{Cue, Model, ModelError, Provenance, Value};
-use crate::text::{self, Term};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -31,11 +30,12 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum TrainError {
     /// A line of a training-data file (`training/responsibilities.csv`, `training/cues.csv`).
-    #[error("training data {path}, line {line}: {reason}")]
+    #[error("training data {path}, line {line}: {source}")]
     Data {
         path: String,
-        line: usize,
-        reason: String,
+        line: u64,
+        #[source]
+        source: DataError,
     },
     /// A labelled file that cannot be read as labelled postings (its header, its columns).
     #[error("labelled postings {path}: {source}")]
@@ -56,6 +56,43 @@ pub enum TrainError {
     /// features than a model indexes).
     #[error("cannot build the model: {0}")]
     Model(#[from] ModelError),
+}
+
+/// What is wrong with a line of a training-data file.
+#[derive(Debug, thiserror::Error)]
+pub enum DataError {
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    #[error(transparent)]
+    Level(#[from] crate::UnknownLevel),
+    #[error("cue name {0:?} is used twice")]
+    DuplicateCue(String),
+    #[error(transparent)]
+    Cue(#[from] crate::features::CueError),
+}
+
+/// The records of a training-data CSV, deserialised as `T`, with the line each starts on (a
+/// quoted field may span lines).
+fn data_rows<'a, T: serde::de::DeserializeOwned>(
+    csv_text: &'a str,
+    path: &'a str,
+) -> Result<impl Iterator<Item = Result<(u64, T), TrainError>> + 'a, TrainError> {
+    let bad = move |line: u64, source: DataError| TrainError::Data {
+        path: path.to_string(),
+        line,
+        source,
+    };
+    let line_of = |p: Option<&csv::Position>| p.map_or(0, csv::Position::line);
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let headers = reader.headers().map_err(|e| bad(1, e.into()))?.clone();
+    Ok(reader.into_records().map(move |row| {
+        let row = row.map_err(|e| bad(line_of(e.position()), e.into()))?;
+        let line = line_of(row.position());
+        let value = row
+            .deserialize(Some(&headers))
+            .map_err(|e| bad(line, e.into()))?;
+        Ok((line, value))
+    }))
 }
 
 /// A text with its level: an article sentence or a labelled posting.
@@ -196,72 +233,46 @@ const CUE_IDF: f32 = 4.0;
 
 /// Parses `training/responsibilities.csv` (`level,source,text`).
 pub fn parse_examples(csv_text: &str, path: &str) -> Result<Vec<Example>, TrainError> {
-    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
-    let mut out = Vec::new();
-    for (i, row) in reader.deserialize::<(String, String, String)>().enumerate() {
-        let line = i + 2;
-        let bad = |reason: String| TrainError::Data {
-            path: path.to_string(),
-            line,
-            reason,
-        };
-        let (level, source, text) = row.map_err(|e| bad(e.to_string()))?;
-        let level = level
-            .parse()
-            .map_err(|e: crate::UnknownLevel| bad(e.to_string()))?;
-        out.push(Example {
-            level,
-            text,
-            source,
-            group: None,
-        });
-    }
-    Ok(out)
+    data_rows::<(String, String, String)>(csv_text, path)?
+        .map(|row| {
+            let (line, (level, source, text)) = row?;
+            let level = level
+                .parse()
+                .map_err(|e: crate::UnknownLevel| TrainError::Data {
+                    path: path.to_string(),
+                    line,
+                    source: e.into(),
+                })?;
+            Ok(Example {
+                level,
+                text,
+                source,
+                group: None,
+            })
+        })
+        .collect()
 }
 
 /// Parses `training/cues.csv` (`name,family,level,weight,pattern,note`).
 pub fn parse_cues(csv_text: &str, path: &str) -> Result<Vec<Cue>, TrainError> {
-    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     let mut out: Vec<Cue> = Vec::new();
-    for (i, row) in reader.deserialize::<Cue>().enumerate() {
-        let bad = |reason: String| TrainError::Data {
-            path: path.to_string(),
-            line: i + 2,
-            reason,
-        };
-        let cue = row.map_err(|e| bad(e.to_string()))?;
+    for row in data_rows::<Cue>(csv_text, path)? {
+        let (line, cue) = row?;
         if out.iter().any(|c| c.name == cue.name) {
-            return Err(bad(format!("cue name {:?} is used twice", cue.name)));
+            return Err(TrainError::Data {
+                path: path.to_string(),
+                line,
+                source: DataError::DuplicateCue(cue.name),
+            });
         }
+        crate::features::check_cue(&cue.name, &cue.pattern).map_err(|e| TrainError::Data {
+            path: path.to_string(),
+            line,
+            source: e.into(),
+        })?;
         out.push(cue);
     }
     Ok(out)
-}
-
-/// The learnable terms of a text: stems and (optionally) bigrams, level words and numbers out.
-fn terms(text: &str, bigrams: bool) -> Vec<FeatureKey> {
-    let stems: Vec<Option<String>> = text::analyze(text)
-        .into_iter()
-        .map(|t| match t {
-            // Single letters ("P" of P&L, "G" of G Suite) are fragments, not words.
-            Term::Stem(s) if s.chars().nth(1).is_some() && !is_unlearned_stem(&s) => Some(s),
-            _ => None,
-        })
-        .collect();
-    let mut out: Vec<FeatureKey> = stems
-        .iter()
-        .flatten()
-        .cloned()
-        .map(FeatureKey::Unigram)
-        .collect();
-    if bigrams {
-        for pair in stems.windows(2) {
-            if let [Some(a), Some(b)] = pair {
-                out.push(FeatureKey::Bigram(a.clone(), b.clone()));
-            }
-        }
-    }
-    out
 }
 
 /// Trains a model on article sentences, optional labelled postings and cue rules.
@@ -764,6 +775,31 @@ impl SplitMix64 {
 mod tests {
     use super::*;
     use Level::*;
+
+    #[test]
+    fn a_bad_training_line_is_named_by_file_and_line() {
+        let csv =
+            "level,source,text\nhead,000:1,\"Runs the floor,\nall of it\"\nboss,000:2,Owns it\n";
+        let err = parse_examples(csv, "training/responsibilities.csv").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "training data training/responsibilities.csv, line 4: unknown level \"boss\": expected head, director or vp"
+        );
+        let cues = "name,family,level,weight,pattern,note\n\
+                    a,scope,vp,1,board,n\n\
+                    a,scope,vp,1,p&l,n\n";
+        let err = parse_cues(cues, "training/cues.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("training data training/cues.csv, line 3: cue name \"a\""),
+            "{err}"
+        );
+        let err = parse_cues("name,family\nx,y,z\n", "c.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("training data c.csv, line 2: "), "{err}");
+    }
 
     /// The learner flags as a command line gives them.
     fn config_of(args: &[&str]) -> Result<Config, clap::Error> {

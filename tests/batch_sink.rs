@@ -209,7 +209,7 @@ fn collected_results_are_what_the_cli_writes_as_json_lines() {
     assert_eq!(objects.len(), results.len());
     for (o, r) in objects.iter().zip(&results) {
         let Some(s) = r.scored() else {
-            assert_eq!(o["error"], r.error().unwrap());
+            assert_eq!(o["error"], r.error().unwrap().to_string());
             assert!(o["level"].is_null() && o["confidence"].is_null());
             continue;
         };
@@ -224,5 +224,35 @@ fn collected_results_are_what_the_cli_writes_as_json_lines() {
         }
         let fit = s.fit.unwrap();
         assert_eq!(o["fit"], fit.verdict.to_string());
+    }
+}
+
+#[test]
+fn each_bad_row_gets_its_typed_reason() {
+    use batch::RowError;
+    let results = collect(&input(true));
+    for r in &results {
+        let id = r.record;
+        let error = r.error();
+        match (id % 31, id % 29) {
+            (11, _) => assert!(
+                matches!(error, Some(RowError::FieldCount { got: 2, want: 3 })),
+                "{id}: {error:?}"
+            ),
+            (13, _) => assert!(
+                matches!(error, Some(RowError::FieldCount { got: 4, want: 3 })),
+                "{id}: {error:?}"
+            ),
+            (_, 3) => assert_eq!(error, Some(&RowError::Empty), "{id}"),
+            (_, 5) => assert!(
+                matches!(error, Some(RowError::NotUtf8 { column, .. }) if column == "description"),
+                "{id}: {error:?}"
+            ),
+            (_, 7) => assert!(
+                matches!(error, Some(RowError::Binary { column, .. }) if column == "description"),
+                "{id}: {error:?}"
+            ),
+            _ => assert_eq!(error, None, "{id}"),
+        }
     }
 }

@@ -92,6 +92,10 @@ fn the_learner_flags_are_recorded_in_the_model() {
         config["steps"], 400,
         "the defaults are recorded too: {config}"
     );
+    assert_eq!(
+        model["provenance"]["command"],
+        "joblevel train --l2 0.5 --min-df 1 --source-bias off --labelled labelled.csv"
+    );
     // The recorded settings are the model's: a model file with them loads and scores.
     classify_json(
         saved.to_str().unwrap(),

@@ -1,7 +1,7 @@
 //! Scoring one row: its text and title found, both answers computed.
 
-use super::sink::{Named, Scored, TitleFit};
-use super::{Layout, MAX_RECORD_BYTES, MAX_TEXT_BYTES, Options, Row};
+use super::sink::{Named, RowError, Scored, TitleFit};
+use super::{Layout, MAX_TEXT_BYTES, Options, Row};
 use crate::answer::Basis;
 use crate::classify::{Classifier, Prediction};
 use crate::error::InputError;
@@ -17,7 +17,7 @@ pub(super) fn score(
     layout: &Layout,
     row: &Row,
     options: &Options,
-) -> Result<Scored, String> {
+) -> Result<Scored, RowError> {
     let (text, title) = text_of(layout, row)?;
     match answer(classifier, &text, title, options) {
         Ok(mut scored) => {
@@ -28,8 +28,8 @@ pub(super) fn score(
             p.evidence.truncate(options.evidence_terms);
             Ok(scored)
         }
-        Err(InputError::Blank | InputError::Empty) => Err("text is empty".into()),
-        Err(e) => Err(e.to_string()),
+        Err(InputError::Blank | InputError::Empty) => Err(RowError::Empty),
+        Err(e) => Err(RowError::Text(e)),
     }
 }
 
@@ -110,57 +110,40 @@ fn title_level(title: &str) -> Option<Level> {
 const TITLE_CACHE_LIMIT: usize = 50_000;
 
 /// The text to score (text columns joined by a blank line) and the title, if any.
-fn text_of<'r>(layout: &Layout, row: &'r Row) -> Result<(Cow<'r, str>, Option<&'r str>), String> {
+fn text_of<'r>(layout: &Layout, row: &'r Row) -> Result<(Cow<'r, str>, Option<&'r str>), RowError> {
     let fields = &row.fields;
     if let Some(problem) = &row.problem {
-        return Err(problem.clone());
+        return Err(RowError::BadLine(problem.clone()));
     }
     if row.cut {
-        return Err(format!(
-            "record is over the {} MiB limit: not read whole, not scored (fields over {} bytes \
-             are left empty here)",
-            MAX_RECORD_BYTES >> 20,
-            crate::error::MAX_ECHO
-        ));
+        return Err(RowError::TooLarge);
     }
     let (got, want) = (fields.len(), layout.headers.len());
     if got != want {
-        let how = if got < want {
-            "padded with empty fields"
-        } else {
-            "not scored, as its columns may be shifted; the extra fields are not written"
-        };
-        return Err(format!(
-            "record has {got} fields, header has {want} ({how})"
-        ));
+        return Err(RowError::FieldCount { got, want });
     }
     let column = |i: usize| crate::error::snippet(&String::from_utf8_lossy(&layout.headers[i]), 60);
     // One rule with `classify` (text::decode): a NUL byte means binary, not text.
     let text_field = |c: usize| {
         let bytes = &fields[c];
         if let Some(offset) = memchr::memchr(0, bytes) {
-            return Err(format!(
-                "column {:?}: {}",
-                column(c),
-                InputError::Binary { offset }
-            ));
+            return Err(RowError::Binary {
+                column: column(c),
+                offset,
+            });
         }
-        std::str::from_utf8(bytes).map_err(|e| {
-            format!(
-                "column {:?} is not valid UTF-8 (bad byte at offset {})",
-                column(c),
-                e.valid_up_to()
-            )
+        std::str::from_utf8(bytes).map_err(|e| RowError::NotUtf8 {
+            column: column(c),
+            offset: e.valid_up_to(),
         })
     };
     // One text column (the usual case) is borrowed from the record, not copied.
     let text = crate::columns::join_text(layout.text.iter().map(|&c| text_field(c)))?;
     if text.len() > MAX_TEXT_BYTES {
-        return Err(InputError::TooLong {
+        return Err(RowError::Text(InputError::TooLong {
             len: text.len(),
             limit: MAX_TEXT_BYTES,
-        }
-        .to_string());
+        }));
     }
     let title = layout.title.map(text_field).transpose()?;
     Ok((text, title))

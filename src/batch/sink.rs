@@ -4,8 +4,10 @@
 //! order. [`CsvSink`](super::CsvSink) and [`JsonlSink`](super::JsonlSink) write them out;
 //! `Vec<RowResult>` collects them for a library user who wants the predictions as values.
 
+use super::MAX_RECORD_BYTES;
 use crate::answer::Basis;
 use crate::classify::Prediction;
+use crate::error::{InputError, MAX_ECHO};
 use crate::fit::Verdict;
 use crate::level::Level;
 use csv::ByteRecord;
@@ -19,8 +21,8 @@ pub struct RowResult {
     pub record: u64,
     /// The line of the input the record starts on.
     pub line: u64,
-    /// The answers, or the reason written in the `error` column.
-    pub outcome: Result<Scored, String>,
+    /// The answers, or why not (written in the `error` column).
+    pub outcome: Result<Scored, RowError>,
 }
 
 impl RowResult {
@@ -30,9 +32,44 @@ impl RowResult {
     }
 
     /// Why the row could not be scored.
-    pub fn error(&self) -> Option<&str> {
-        self.outcome.as_ref().err().map(String::as_str)
+    pub fn error(&self) -> Option<&RowError> {
+        self.outcome.as_ref().err()
     }
+}
+
+/// Why a row could not be scored; its message is what the `error` column says.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RowError {
+    /// A JSON line that is not an object, or over the size limit: the reader's reason.
+    #[error("{0}")]
+    BadLine(String),
+    /// A CSV record over [`MAX_RECORD_BYTES`]: only its start was read.
+    #[error(
+        "record is over the {} MiB limit: not read whole, not scored (fields over {} bytes \
+         are left empty here)",
+        MAX_RECORD_BYTES >> 20,
+        MAX_ECHO
+    )]
+    TooLarge,
+    /// A record with fewer or more fields than the header.
+    #[error("record has {got} fields, header has {want} ({})", if .got < .want {
+        "padded with empty fields"
+    } else {
+        "not scored, as its columns may be shifted; the extra fields are not written"
+    })]
+    FieldCount { got: usize, want: usize },
+    /// A text or title field with a NUL byte.
+    #[error("column {column:?}: {}", InputError::Binary { offset: *.offset })]
+    Binary { column: String, offset: usize },
+    #[error("column {column:?} is not valid UTF-8 (bad byte at offset {offset})")]
+    NotUtf8 { column: String, offset: usize },
+    /// No text, or only blanks and punctuation.
+    #[error("text is empty")]
+    Empty,
+    /// A text the classifier refuses: over [`MAX_TEXT_BYTES`](super::MAX_TEXT_BYTES), no
+    /// word the model knows.
+    #[error(transparent)]
+    Text(InputError),
 }
 
 /// The answers for one scored row: the columns `level` to `evidence` (and `title_level`,
@@ -96,7 +133,7 @@ pub struct TitleFit {
 /// assert_eq!(first.level, Level::Head);
 /// assert_eq!(first.named.as_ref().unwrap().title, "Head of Operations");
 /// assert!(first.described.probabilities.iter().sum::<f64>() > 0.99);
-/// assert_eq!((results[1].record, results[1].error()), (2, Some("text is empty")));
+/// assert_eq!((results[1].record, results[1].error()), (2, Some(&batch::RowError::Empty)));
 /// ```
 pub trait Sink {
     /// Called once, before any row: the input's column names and the names of the columns a

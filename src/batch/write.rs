@@ -1,7 +1,7 @@
 //! The two writing sinks: CSV and JSON lines, the input's fields then the results.
 
 use super::RESULT_COLUMNS;
-use super::sink::{RowResult, Scored, Sink};
+use super::sink::{RowError, RowResult, Scored, Sink};
 use crate::classify::Prediction;
 use crate::fit::Verdict;
 use crate::level::Level;
@@ -19,19 +19,24 @@ enum Cell<'a> {
     /// The evidence kept, `term=+0.123; term=+0.045`.
     Evidence(&'a Prediction),
     Verdict(Verdict),
+    Error(&'a RowError),
 }
 
 /// Hands `cell` the appended fields of one row in column order: [`RESULT_COLUMNS`], then
 /// [`FIT_COLUMNS`] with a title. The one place that knows the columns' order.
 ///
 /// [`FIT_COLUMNS`]: super::FIT_COLUMNS
-fn cells<'a>(outcome: &'a Result<Scored, String>, with_fit: bool, mut cell: impl FnMut(Cell<'a>)) {
+fn cells<'a>(
+    outcome: &'a Result<Scored, RowError>,
+    with_fit: bool,
+    mut cell: impl FnMut(Cell<'a>),
+) {
     match outcome {
         Err(reason) => {
             for _ in 0..RESULT_COLUMNS.len() - 1 {
                 cell(Cell::Empty);
             }
-            cell(Cell::Text(reason));
+            cell(Cell::Error(reason));
         }
         Ok(scored) => {
             let p = &scored.described;
@@ -81,6 +86,9 @@ fn push_cell(out: &mut Vec<u8>, cell: Cell<'_>) {
         Cell::Verdict(v) => {
             let _ = write!(out, "{v}");
         }
+        Cell::Error(e) => {
+            let _ = write!(out, "{e}");
+        }
     }
 }
 
@@ -105,6 +113,7 @@ fn json_cell(cell: Cell<'_>) -> Value {
             text(&String::from_utf8_lossy(&evidence))
         }
         Cell::Verdict(v) => text(&v.to_string()),
+        Cell::Error(e) => text(&e.to_string()),
     }
 }
 

@@ -1,5 +1,6 @@
-//! One file per subcommand, each with its usage text at the top. Shared helpers live here:
-//! reading `FILE|-`, choosing a model, the output format.
+//! One file per subcommand, each with its usage text at the top. Flags several commands take
+//! are declared once in [`args`]; what a command fails with, and its exit code, in [`error`].
+//! Shared helpers live here: reading `FILE|-` within bounds, writing to stdout.
 
 /// `print!` that ends the command quietly when stdout is a pipe its reader closed (`| head`):
 /// the reader has what it wanted, and `print!` would panic. Other write errors are errors.

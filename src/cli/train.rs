@@ -90,6 +90,9 @@ pub fn run(args: Args) -> Result<i32, Error> {
         );
     }
     let mut command = "joblevel train".to_string();
+    for flag in learner_flags(config) {
+        command += &format!(" {flag}");
+    }
     for name in &names {
         command += &format!(" --labelled {name}");
     }
@@ -151,4 +154,64 @@ pub fn run(args: Args) -> Result<i32, Error> {
         );
     }
     Ok(0)
+}
+
+/// The learner flags that give `config`: one per setting that differs from the default, in
+/// `--help` order, so the command recorded in the model reproduces it. Read from the flags'
+/// own definitions, so a setting added to [`train::Config`] is recorded without a change here.
+fn learner_flags(config: &train::Config) -> Vec<String> {
+    use clap::Args as _;
+    use serde_json::Value;
+    let values = |c: &train::Config| match serde_json::to_value(c) {
+        Ok(Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    };
+    let (given, default) = (values(config), values(&train::Config::default()));
+    let plain = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let flags = train::Config::augment_args(clap::Command::new("train"));
+    let mut out = Vec::new();
+    for arg in flags.get_arguments() {
+        let (Some(long), Some(value)) = (arg.get_long(), given.get(arg.get_id().as_str())) else {
+            continue;
+        };
+        if default.get(arg.get_id().as_str()) == Some(value) {
+            continue;
+        }
+        match value {
+            // An on/off flag (`--no-bigrams`): differing from the default is giving it.
+            Value::Bool(_) => out.push(format!("--{long}")),
+            Value::Null => out.push(format!("--{long} off")),
+            Value::Array(items) => {
+                out.extend(items.iter().map(|v| format!("--{long} {}", plain(v))))
+            }
+            other => out.push(format!("--{long} {}", plain(other))),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_recorded_flags_are_those_that_differ_from_the_defaults() {
+        assert!(learner_flags(&train::Config::default()).is_empty());
+        let config = train::Config {
+            l2: 0.5,
+            min_df: 1,
+            bigrams: false,
+            source_bias: None,
+            without_families: vec!["team".into(), "scope".into()],
+            ..train::Config::default()
+        };
+        assert_eq!(
+            learner_flags(&config).join(" "),
+            "--l2 0.5 --min-df 1 --no-bigrams --without-family team --without-family scope \
+             --source-bias off"
+        );
+    }
 }
