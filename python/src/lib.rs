@@ -7,7 +7,7 @@
 //! and a line from `joblevel classify --format json` are the same thing.
 
 use joblevel::answer::Described;
-use joblevel::batch::MAX_TEXT_BYTES;
+use joblevel::batch::{MAX_TEXT_BYTES, RowError};
 use joblevel::error::InputError;
 use joblevel::{Answer, Basis, Level, Model, builtin, fit};
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -233,18 +233,15 @@ fn parse_basis(basis: &str) -> PyResult<Basis> {
 fn score(classifier: &joblevel::Classifier, input: &Input, basis: Basis) -> Result<Answer, String> {
     let (text, title) = input.as_ref().map_err(Clone::clone)?;
     if text.len() > MAX_TEXT_BYTES {
-        return Err(InputError::TooLong {
+        return Err(RowError::from(InputError::TooLong {
             len: text.len(),
             limit: MAX_TEXT_BYTES,
-        }
+        })
         .to_string());
     }
     classifier
         .answer_by(text, title.as_deref(), basis)
-        .map_err(|e| match e {
-            InputError::Blank | InputError::Empty => "text is empty".to_string(),
-            e => e.to_string(),
-        })
+        .map_err(|e| RowError::from(e).to_string())
 }
 
 /// The JSON `joblevel classify --format json` prints: the library's serde form of [`Answer`].

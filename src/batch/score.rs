@@ -28,8 +28,7 @@ pub(super) fn score(
             p.evidence.truncate(options.evidence_terms);
             Ok(scored)
         }
-        Err(InputError::Blank | InputError::Empty) => Err(RowError::Empty),
-        Err(e) => Err(RowError::Text(e)),
+        Err(e) => Err(RowError::from(e)),
     }
 }
 

@@ -72,6 +72,17 @@ pub enum RowError {
     Text(InputError),
 }
 
+/// A text the classifier refused, as a row's error: no text and only punctuation both read
+/// "text is empty", the rest keep the classifier's reason.
+impl From<InputError> for RowError {
+    fn from(e: InputError) -> RowError {
+        match e {
+            InputError::Blank | InputError::Empty => RowError::Empty,
+            e => RowError::Text(e),
+        }
+    }
+}
+
 /// The answers for one scored row: the columns `level` to `evidence` (and `title_level`,
 /// `fit` with a title column) as values.
 #[derive(Debug, Clone, PartialEq)]
