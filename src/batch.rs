@@ -80,23 +80,24 @@ pub const RESULT_COLUMNS: [&str; 11] = [
 /// Columns appended after [`RESULT_COLUMNS`] when the input has a title column.
 pub const FIT_COLUMNS: [&str; 2] = ["title_level", "fit"];
 
-/// Input encoding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Input encoding (`batch --input-format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum InputFormat {
-    /// CSV with a header line.
+    /// CSV with a header line
     #[default]
     Csv,
-    /// One JSON object per line; the keys of the first are the columns. Output is flushed
-    /// after every chunk, so the command works as a line-in/line-out filter (`RDD.pipe`).
+    /// JSON lines: one object per line, the keys of the first are the columns
+    // Output is then flushed after every chunk, so the command works as a line-in/line-out
+    // filter (`RDD.pipe`).
     Jsonl,
 }
 
-/// Output encoding, for [`Batch::run`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Output encoding, for [`Batch::run`] (`batch --format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// CSV with the input's columns then [`RESULT_COLUMNS`].
+    /// CSV: the input's columns, then the result columns
     Csv,
-    /// One JSON object per line, keyed by the header names.
+    /// JSON lines: one object per row, keyed by the column names
     Jsonl,
 }
 

@@ -28,6 +28,7 @@ pub mod labelled;
 mod level;
 pub mod model;
 pub mod named;
+pub mod settings;
 pub mod spans;
 pub mod text;
 pub mod title;

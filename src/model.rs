@@ -72,7 +72,7 @@ pub struct Provenance {
     /// The learner settings, as given to [`crate::train::train`] (which sets them); `None` in
     /// a file written before they were recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub config: Option<crate::train::Config>,
+    pub config: Option<crate::settings::Config>,
 }
 
 fn one() -> f32 {

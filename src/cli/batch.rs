@@ -68,12 +68,12 @@ pub struct Args {
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = OutFormat::Csv)]
-    format: OutFormat,
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    format: Format,
     /// Input format: CSV with a header, or JSON lines (one object per line; the keys of the
     /// first are the columns; output flushed after every chunk, for `RDD.pipe`).
-    #[arg(long, value_enum, default_value_t = OutFormat::Csv)]
-    input_format: OutFormat,
+    #[arg(long, value_enum, default_value_t = InputFormat::Csv)]
+    input_format: InputFormat,
     #[command(flatten)]
     columns: super::ColumnArgs,
     /// Input field delimiter: one character, or `tab`.
@@ -102,12 +102,6 @@ pub struct Args {
     model: super::ModelArg,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-enum OutFormat {
-    Csv,
-    Jsonl,
-}
-
 fn parse_delimiter(s: &str) -> Result<u8, String> {
     match s {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
@@ -131,14 +125,8 @@ pub fn run(args: Args) -> Result<i32, Error> {
         text_columns: args.columns.text_column.clone(),
         title_column: args.columns.title_column.clone(),
         delimiter: args.delimiter,
-        input_format: match args.input_format {
-            OutFormat::Csv => InputFormat::Csv,
-            OutFormat::Jsonl => InputFormat::Jsonl,
-        },
-        format: match args.format {
-            OutFormat::Csv => Format::Csv,
-            OutFormat::Jsonl => Format::Jsonl,
-        },
+        input_format: args.input_format,
+        format: args.format,
         strict: args.strict,
         evidence_terms: args.top,
         min_confidence: args.min_confidence.get(),
