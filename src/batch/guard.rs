@@ -586,18 +586,7 @@ mod tests {
     fn utf16_with_a_byte_order_mark_reads_as_utf8() {
         let text = "id,text\n1,\"Lead the région 😀\"\n";
         for big_endian in [false, true] {
-            let mut bytes = if big_endian {
-                vec![0xfe, 0xff]
-            } else {
-                vec![0xff, 0xfe]
-            };
-            for u in text.encode_utf16() {
-                bytes.extend(if big_endian {
-                    u.to_be_bytes()
-                } else {
-                    u.to_le_bytes()
-                });
-            }
+            let bytes = crate::text::utf16_with_bom(text, big_endian);
             let mut source = Source::new(bytes.as_slice()).unwrap();
             assert!(source.is_utf16());
             let mut out = String::new();

@@ -103,6 +103,24 @@ pub fn looks_like_utf16(bytes: &[u8]) -> bool {
         })
 }
 
+/// `text` in UTF-16 after its byte-order mark, for tests of the decoders.
+#[cfg(test)]
+pub(crate) fn utf16_with_bom(text: &str, big_endian: bool) -> Vec<u8> {
+    let mark: [u8; 2] = if big_endian {
+        [0xfe, 0xff]
+    } else {
+        [0xff, 0xfe]
+    };
+    let units = text.encode_utf16().flat_map(|u| {
+        if big_endian {
+            u.to_be_bytes()
+        } else {
+            u.to_le_bytes()
+        }
+    });
+    mark.into_iter().chain(units).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,18 +141,7 @@ mod tests {
     fn utf16_with_a_byte_order_mark_is_read_and_without_one_is_named() {
         let text = "Lead the région";
         for big_endian in [false, true] {
-            let mut bytes = if big_endian {
-                vec![0xfe, 0xff]
-            } else {
-                vec![0xff, 0xfe]
-            };
-            for u in text.encode_utf16() {
-                bytes.extend(if big_endian {
-                    u.to_be_bytes()
-                } else {
-                    u.to_le_bytes()
-                });
-            }
+            let mut bytes = utf16_with_bom(text, big_endian);
             assert_eq!(decode_any(&bytes).unwrap(), text);
             assert!(matches!(decode(&bytes[2..]), Err(InputError::Utf16 { .. })));
             bytes.push(b'x');

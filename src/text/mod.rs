@@ -19,6 +19,8 @@ mod stop_words;
 mod tokens;
 
 pub use analyze::{Analysis, Term, analyze, analyze_word};
+#[cfg(test)]
+pub(crate) use decode::utf16_with_bom;
 pub use decode::{check_not_blank, decode, decode_any, decode_utf16, looks_like_utf16, utf16_bom};
 pub use html::strip_html;
 pub use mask::{mask_title, title_mentions};
