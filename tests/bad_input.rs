@@ -3,23 +3,19 @@
 //! record, line or byte offset, that no file the user had is clobbered, and (for the large
 //! inputs) that memory stays bounded under `ulimit -v`.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use predicates::str::contains;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 mod common;
+use common::joblevel;
 
 const VP: &str = "Reporting to the CEO, own the entire operational structure of the company as part of the executive leadership team.";
 const HEAD: &str = "Supervise the day-to-day shift team on the warehouse floor; you report to the Director of Operations.";
 
 /// What an output file held before the run: it must hold it still after a failed run.
 const KEEP: &str = "id,description,level\nold,results,we must keep\n";
-
-fn joblevel() -> Command {
-    Command::cargo_bin("joblevel").expect("binary is built")
-}
 
 fn bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("joblevel")

@@ -1,16 +1,14 @@
 //! `joblevel batch` on real files: every record accounted for, in order, bad rows explained.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use predicates::str::contains;
 use std::path::{Path, PathBuf};
 
+mod common;
+use common::joblevel;
+
 const VP: &str = "Reporting to the CEO, own the entire operational structure of the company as part of the executive leadership team.";
 const HEAD: &str = "Supervise the day-to-day shift team on the warehouse floor; you report to the Director of Operations.";
-
-fn joblevel() -> Command {
-    Command::cargo_bin("joblevel").expect("binary is built")
-}
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);

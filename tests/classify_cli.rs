@@ -1,18 +1,9 @@
 //! Runs the real `joblevel` binary on the project's example postings and on bad input.
 
-use assert_cmd::Command;
 use predicates::str::contains;
-use std::path::PathBuf;
 
-fn joblevel() -> Command {
-    Command::cargo_bin("joblevel").expect("binary is built")
-}
-
-fn example(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("corpora")
-        .join(name)
-}
+mod common;
+use common::{example, joblevel};
 
 fn json_of(out: &[u8]) -> serde_json::Value {
     serde_json::from_slice(out).expect("output is JSON")

@@ -1,20 +1,9 @@
 //! `joblevel fit` on files: verdicts, evidence, exit codes, and real postings re-titled.
 
-use assert_cmd::Command;
 use predicates::str::contains;
-use std::path::PathBuf;
 
 mod common;
-
-fn joblevel() -> Command {
-    Command::cargo_bin("joblevel").expect("binary is built")
-}
-
-fn example(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("corpora")
-        .join(name)
-}
+use common::{example, joblevel};
 
 #[test]
 fn a_director_title_on_a_shift_managers_posting_is_over_titled_with_exit_1() {

@@ -1,17 +1,11 @@
 //! `classify` gives the named level and the described level side by side, through the real
 //! binary; `eval` scores `level` as a user gets it and reports the named level's figures.
 
-use assert_cmd::Command;
 use predicates::str::contains;
 use std::path::PathBuf;
 
-fn joblevel() -> Command {
-    Command::cargo_bin("joblevel").expect("binary is built")
-}
-
-fn json_of(out: &[u8]) -> serde_json::Value {
-    serde_json::from_slice(out).expect("output is JSON")
-}
+mod common;
+use common::{joblevel, ok_json};
 
 /// A posting that names itself head but describes executive work.
 const HEAD_TITLED_VP_WORK: &str = "Head of Operations\n\nReporting to the CEO and sitting on the \
@@ -25,12 +19,7 @@ fn classify_json(args: &[&str], text: &str) -> serde_json::Value {
         .write_stdin(text)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    json_of(&out.stdout)
+    ok_json(&out)
 }
 
 #[test]
@@ -186,12 +175,7 @@ fn eval_json(args: &[&str], file: &PathBuf) -> serde_json::Value {
         .arg(file)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    json_of(&out.stdout)
+    ok_json(&out)
 }
 
 #[test]

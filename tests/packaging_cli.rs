@@ -1,11 +1,8 @@
 //! What an installer or a packager relies on: `--version` names the compiled-in model, and the
 //! shell completions and the man page are generated from the real command definitions.
 
-use assert_cmd::Command;
-
-fn joblevel() -> Command {
-    Command::cargo_bin("joblevel").expect("binary is built")
-}
+mod common;
+use common::joblevel;
 
 fn stdout_of(args: &[&str]) -> String {
     let out = joblevel().args(args).output().unwrap();

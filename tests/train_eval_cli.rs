@@ -1,12 +1,10 @@
 //! `joblevel train` and `joblevel eval` on files: saved models reload to the same predictions,
 //! and eval figures match a hand computation.
 
-use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
-fn joblevel() -> Command {
-    Command::cargo_bin("joblevel").expect("binary is built")
-}
+mod common;
+use common::{joblevel, ok_json};
 
 fn corpora() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpora")
@@ -18,12 +16,7 @@ fn classify_json(model: &str, file: &Path) -> serde_json::Value {
         .arg(file)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    ok_json(&out)
 }
 
 #[test]
@@ -236,12 +229,7 @@ fn eval_json(args: &[&str], files: &[&Path]) -> serde_json::Value {
         .args(files)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    ok_json(&out)
 }
 
 #[test]

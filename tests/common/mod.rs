@@ -1,6 +1,33 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests. Each test file uses some of them, hence the
+//! `allow(dead_code)` on each.
 
 use std::path::PathBuf;
+use std::process::Output;
+
+/// The `joblevel` binary under test.
+#[allow(dead_code)]
+pub fn joblevel() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("joblevel").expect("binary is built")
+}
+
+/// A bundled example: `corpora/NAME`.
+#[allow(dead_code)]
+pub fn example(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("corpora")
+        .join(name)
+}
+
+/// The JSON a run printed, after checking it succeeded (its stderr is the failure message).
+#[allow(dead_code)]
+pub fn ok_json(out: &Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("output is JSON")
+}
 
 /// A file of the shared data beside the project (`../shared/...`, as CI has it), read whole.
 ///
