@@ -9,6 +9,7 @@ use joblevel::fit::{self, Verdict};
 use joblevel::labelled::{self, Columns, Posting};
 use joblevel::{Classifier, Level, builtin, train};
 mod common;
+use common::title_for;
 
 /// A front-line operations post: shifts, the floor, reporting to a director.
 const SHIFT_POSTING: &str = "\
@@ -37,15 +38,6 @@ fn dev_postings() -> Option<Vec<Posting>> {
         .postings;
     assert_eq!(postings.len(), 214);
     Some(postings)
-}
-
-/// The title naming `level` used to re-title a posting.
-fn title_for(level: Level) -> &'static str {
-    match level {
-        Level::Head => "Head of Operations",
-        Level::Director => "Director of Operations",
-        Level::Vp => "VP of Operations",
-    }
 }
 
 #[test]

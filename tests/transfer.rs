@@ -11,6 +11,9 @@ use joblevel::labelled::{self, Columns, Posting};
 use joblevel::{Classifier, Level, builtin, train};
 use std::path::PathBuf;
 
+mod common;
+use common::title_for;
+
 /// dev.csv and extra.csv as one set, each posting grouped by its `source` column. Under CI the
 /// corpora must be there: a run that checked nothing must not pass.
 fn corpus() -> Option<Vec<Posting>> {
@@ -66,15 +69,6 @@ fn the_shipped_settings_hold_on_sources_left_out_of_training() {
     // Every held-out source is scored better than always answering its majority level.
     for (source, m) in eval::by_group(&postings, &pairs) {
         assert!(m.macro_f1 > 0.0 && m.rows >= eval::MIN_GROUP, "{source}");
-    }
-}
-
-/// The title naming `level` used to re-title a posting.
-fn title_for(level: Level) -> &'static str {
-    match level {
-        Level::Head => "Head of Operations",
-        Level::Director => "Director of Operations",
-        Level::Vp => "VP of Operations",
     }
 }
 

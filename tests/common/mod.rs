@@ -18,6 +18,16 @@ pub fn example(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The title naming `level`, used to re-title a posting.
+#[allow(dead_code)]
+pub fn title_for(level: joblevel::Level) -> &'static str {
+    match level {
+        joblevel::Level::Head => "Head of Operations",
+        joblevel::Level::Director => "Director of Operations",
+        joblevel::Level::Vp => "VP of Operations",
+    }
+}
+
 /// The JSON a run printed, after checking it succeeded (its stderr is the failure message).
 #[allow(dead_code)]
 pub fn ok_json(out: &Output) -> serde_json::Value {
