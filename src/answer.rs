@@ -1,5 +1,5 @@
 //! The two answers to one posting, side by side: the level it names for itself
-//! ([`named`](crate::named)) and the level its responsibilities describe
+//! ([`crate::named`]) and the level its responsibilities describe
 //! ([`classify`](crate::classify)), with that title masked out. `level` is the named level when
 //! there is one, else the described level.
 

@@ -441,7 +441,7 @@ const LEFT_WORDS: usize = 5;
 const RIGHT_WORDS: usize = 8;
 
 /// The level words the reader looks around, matched ignoring ASCII case at the start of a
-/// word ([`anchor_at`]); the end of the word is checked in code, so "DirectorLocation:" (fields run together in some exports)
+/// word; the end of the word is checked in code, so "DirectorLocation:" (fields run together in some exports)
 /// still counts and "MVP" does not. "Manager" counts only before a separator ("Manager,
 /// Conference Operations"), "Dir" only abbreviated ("Dir.", "Dir,"). "Directors" counts: a
 /// posting may hire several ("We are seeking State Directors").
