@@ -22,6 +22,15 @@ pub enum Basis {
 }
 
 impl Basis {
+    /// The answer's rule, for every front end: the named level when the posting names one,
+    /// else the described level; with what it rests on.
+    pub fn answer(named: Option<Level>, described: Level) -> (Level, Basis) {
+        match named {
+            Some(level) => (level, Basis::Named),
+            None => (described, Basis::Described),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Basis::Named => "named",
@@ -125,13 +134,10 @@ impl Classifier {
         let note = named
             .as_ref()
             .and_then(|n| disagreement(n, &described, title.is_some()));
+        let (level, basis) = Basis::answer(named.as_ref().map(|n| n.level), described.level);
         Ok(Answer {
-            level: named.as_ref().map_or(described.level, |n| n.level),
-            basis: if named.is_some() {
-                Basis::Named
-            } else {
-                Basis::Described
-            },
+            level,
+            basis,
             named,
             described,
             note,

@@ -74,13 +74,10 @@ fn answer(
         }
     };
     let fit = fit_of(&described);
+    let (level, basis) = Basis::answer(named.as_ref().map(|n| n.level), described.level);
     Ok(Scored {
-        level: named.as_ref().map_or(described.level, |n| n.level),
-        basis: if named.is_some() {
-            Basis::Named
-        } else {
-            Basis::Described
-        },
+        level,
+        basis,
         named,
         described,
         fit,
