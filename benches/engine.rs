@@ -2,7 +2,7 @@
 //! batch. Run with `cargo bench --bench engine`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use joblevel::{Classifier, batch, builtin, text};
+use joblevel::{Basis, Classifier, batch, builtin, text};
 use std::hint::black_box;
 
 const POSTING: &str = include_str!("../corpora/director-operations.txt");
@@ -57,6 +57,57 @@ fn engine(c: &mut Criterion) {
     group.finish();
 }
 
+/// `unit` repeated to just under the 1 MiB a text may hold.
+fn mebibyte_of(unit: &str) -> String {
+    const SIZE: usize = (1 << 20) - 1;
+    let mut t = unit.repeat(SIZE / unit.len() + 1);
+    let mut cut = SIZE;
+    while !t.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    t.truncate(cut);
+    t
+}
+
+/// The worst texts found for issue 20 next to plain postings of the same size, each answered
+/// as `batch` answers a row without a title column (the named level read, the text scored
+/// with it masked). `README.md` (Limits) gives the ratios measured with `joblevel batch`.
+fn worst_case(c: &mut Criterion) {
+    let classifier =
+        Classifier::new(builtin::model("default").expect("built-in model")).with_top(3);
+    let plain = mebibyte_of(
+        &[
+            POSTING,
+            include_str!("../corpora/head-operations.txt"),
+            include_str!("../corpora/vp-operations.txt"),
+        ]
+        .join("\n\n"),
+    );
+    let texts = [
+        ("plain postings", plain),
+        // A level word every three bytes, all in one hyphenated run.
+        ("vp-vp-vp", mebibyte_of("vp-")),
+        ("vp vp vp", mebibyte_of("vp ")),
+        (
+            "the issue's role mentions",
+            mebibyte_of("As our VP you will report to the Head of Sales. "),
+        ),
+    ];
+    let mut group = c.benchmark_group("worst case, 1 MiB");
+    group.throughput(Throughput::Bytes(texts[0].1.len() as u64));
+    group.sample_size(10);
+    for (name, text) in &texts {
+        group.bench_function(*name, |b| {
+            b.iter(|| {
+                classifier
+                    .answer_by(black_box(text), None, Basis::Named)
+                    .map(|a| a.level)
+            })
+        });
+    }
+    group.finish();
+}
+
 fn title(c: &mut Criterion) {
     c.bench_function("title::parse", |b| {
         b.iter(|| {
@@ -71,5 +122,5 @@ fn model_loading(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, engine, title, model_loading);
+criterion_group!(benches, engine, worst_case, title, model_loading);
 criterion_main!(benches);

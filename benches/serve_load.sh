@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Load on `joblevel serve`: N connections posting a 3 KB posting to /api/classify for S seconds,
-# then the same while a ~100 MB CSV streams through /api/batch.
+# then the same while a ~100 MB CSV streams through /api/batch, then the same while slow
+# clients attack: waves of SLOW half-open connections (part of a request header, then
+# nothing), one batch client that never reads its response, and small batch uploads and
+# health checks once a second. The server runs with the common limit of 1,024 open files.
 #
-#   nice bash benches/serve_load.sh [CONNECTIONS] [SECONDS] [CSV_ROWS]   (default 64 30 38000)
+#   nice bash benches/serve_load.sh [CONNECTIONS] [SECONDS] [CSV_ROWS] [SLOW]
+#   (default 64 30 38000 1100)
 #
+# The slow clients are bounded: loopback only, SLOW connections per wave, one wave every 12 s
+# of the phase (3 waves in 30 s), each closed by the client when the next one starts.
 # Needs wrk (Debian: apt-get install wrk) and curl. The server and the load generator share
 # the machine, so on a small machine the figures are the pair's, not the server's alone.
 # Prints requests/s, latency p50/p99, errors (non-2xx and socket errors), the server's CPU time
@@ -13,6 +19,8 @@ cd "$(dirname "$0")/.."
 conns=${1:-64}
 secs=${2:-30}
 rows=${3:-38000}
+slow=${4:-1100}
+files=1024
 command -v wrk >/dev/null || { echo "serve_load.sh needs wrk: apt-get install wrk" >&2; exit 1; }
 command -v curl >/dev/null || { echo "serve_load.sh needs curl: apt-get install curl" >&2; exit 1; }
 cargo build --release --quiet --bin joblevel --example gen_postings
@@ -55,7 +63,8 @@ if [ ! -s "$csv" ] || [ "$bin/examples/gen_postings" -nt "$csv" ]; then
     "$bin"/examples/gen_postings "$rows" > "$csv"
 fi
 
-"$bin"/joblevel serve --quiet --addr 127.0.0.1:0 2> "$dir/server.log" &
+# exec: the subshell becomes the server, so $! is the server's pid.
+( ulimit -n "$files" && exec "$bin"/joblevel serve --quiet --addr 127.0.0.1:0 ) 2> "$dir/server.log" &
 server=$!
 trap 'kill -TERM $server 2>/dev/null || true' EXIT
 url=""
@@ -107,3 +116,82 @@ rm -f "$dir/stop"
 awk '{ n++; if ($1 == 200) ok++; t += $2; u += $3 }
     END { printf "batches: %d run, %d answered 200, %.0f MB streamed in %.1f s (%.1f MB/s while serving the load)\n",
           n, ok, u / 1e6, t, u / 1e6 / t }' "$dir/batch.txt"
+
+# Slow clients. Each wave opens $slow connections through bash's /dev/tcp and sends part of a
+# request header, then nothing; the previous wave is closed first (by us, if the server has
+# not closed it already). A subshell, so its descriptors and ulimit stay its own.
+port=${url##*:}
+slow_waves() {
+    trap '' PIPE
+    ulimit -n $((slow + 256)) 2>/dev/null || { echo "cannot open $slow descriptors here (ulimit -Hn)" >&2; exit 1; }
+    local open=() fd i
+    while [ ! -e "$dir/stop" ]; do
+        for fd in "${open[@]}"; do exec {fd}>&-; done
+        open=()
+        for ((i = 0; i < slow; i++)); do
+            if exec {fd}<>"/dev/tcp/127.0.0.1/$port"; then
+                printf 'GET /api/health HTTP/1.1\r\nHost: x\r\nUser-Agent: slow' >&"$fd" 2>/dev/null || true
+                open+=("$fd")
+            fi
+        done 2>/dev/null
+        echo "wave $(date +%s.%N) ${#open[@]}"
+        for ((i = 0; i < 120; i++)); do
+            [ -e "$dir/stop" ] && break
+            sleep 0.1
+        done
+    done
+    for fd in "${open[@]}"; do exec {fd}>&-; done
+}
+# One batch client that sends the CSV and never reads the answer; the server cuts it.
+stalled_reader() {
+    trap '' PIPE
+    local fd
+    exec {fd}<>"/dev/tcp/127.0.0.1/$port"
+    {
+        printf 'POST /api/batch HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\nContent-Length: %d\r\n\r\n' "$(stat -c %s "$csv")"
+        cat "$csv"
+    } >&"$fd" 2>/dev/null || true
+    # Hold the socket (unread) until the phase ends.
+    while [ ! -e "$dir/stop" ]; do sleep 0.2; done
+    exec {fd}>&-
+}
+# Once a second: a health check (given 10 s) and a small batch upload (given 30 s: it may
+# wait --batch-wait, 10 s, for the slot).
+probes() {
+    while [ ! -e "$dir/stop" ]; do
+        curl -s -o /dev/null --max-time 10 -w 'health %{http_code} %{time_total}\n' "$url/api/health" || true
+        curl -s -o /dev/null --max-time 30 -w 'batch %{http_code} %{time_total}\n' \
+            -H 'Content-Type: text/csv' --data-binary @corpora/postings.csv "$url/api/batch" || true
+        sleep 1
+    done
+}
+rm -f "$dir/stop"
+grep -c . "$dir/server.log" > "$dir/log-lines-before"
+slow_waves > "$dir/waves.txt" &
+waves=$!
+stalled_reader &
+reader=$!
+probes > "$dir/probes.txt" &
+prober=$!
+run_wrk "classify + $slow slow clients"
+touch "$dir/stop"
+wait $waves $reader $prober || true
+rm -f "$dir/stop"
+awk '{ n++; c += $3 } END { printf "slow clients: %d waves, %d half-open connections opened (limit %d open files)\n", n, c, '"$files"' }' "$dir/waves.txt"
+tail -n +"$(( $(cat "$dir/log-lines-before") + 1 ))" "$dir/server.log" > "$dir/slow-log.txt"
+awk '
+    /shed [0-9]+ connection/ { shed += $3 }
+    /closed [0-9]+ connection\(s\) that sent no complete request/ { timed += $3 }
+    /refused [0-9]+ connection/ { refused += $3 }
+    /cut [0-9]+ response/ { cut += $3 }
+    END { printf "server: shed %d at the connection cap, closed %d after the header timeout, refused %d, cut %d stalled response(s)\n", shed, timed, refused, cut }
+' "$dir/slow-log.txt"
+if grep -q '/api/batch stopped' "$dir/slow-log.txt"; then
+    echo "the batch client that never read its answer was cut, its slot freed"
+else
+    echo "the batch client that never read its answer was NOT cut during the phase"
+fi
+awk '$1 == "health" { n++; if ($2 == 200) ok++; if ($3 > max) max = $3 }
+    END { printf "health checks: %d, %d answered 200, slowest %.0f ms\n", n, ok, max * 1000 }' "$dir/probes.txt"
+awk '$1 == "batch" { n++; s[$2]++; if ($3 > max) max = $3 }
+    END { printf "small batch uploads: %d:", n; for (c in s) printf " %d answered %s", s[c], c; printf ", slowest %.0f ms\n", max * 1000 }' "$dir/probes.txt"

@@ -6,7 +6,7 @@
 use crate::classify::{Classifier, Prediction};
 use crate::error::InputError;
 use crate::fit::{self, Verdict};
-use crate::level::Level;
+use crate::level::{Level, PerLevel};
 use crate::named::{self, NamedLevel};
 use crate::title;
 use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
@@ -68,6 +68,20 @@ pub struct Answer {
     pub unnamed: Option<String>,
 }
 
+impl Answer {
+    /// The answer that rests on the described level alone (no named level looked for).
+    pub fn described(described: Prediction) -> Answer {
+        Answer {
+            level: described.level,
+            basis: Basis::Described,
+            named: None,
+            described,
+            note: None,
+            unnamed: None,
+        }
+    }
+}
+
 impl Classifier {
     /// Both answers to `text`: the named level (from `title` when given, which wins over the
     /// text; else read from the text) and the described level, scored with the named title
@@ -106,14 +120,7 @@ impl Classifier {
                 Some(t) => self.classify_without_title(text, t)?,
                 None => self.classify(text)?,
             };
-            return Ok(Answer {
-                level: described.level,
-                basis: Basis::Described,
-                named: None,
-                described,
-                note: None,
-                unnamed: None,
-            });
+            return Ok(Answer::described(described));
         }
         let (named, unnamed) = match title {
             Some(t) => given_title(text, t),
@@ -130,6 +137,20 @@ impl Classifier {
                 .classify_without_title(text, t)
                 .or_else(|_| self.classify(text))?,
             None => self.classify(text)?,
+        };
+        // A named level outside the rungs asked for (`--levels three` and "Senior Data
+        // Analyst") is no answer; the title is still masked, the text still describes.
+        let (named, unnamed) = match named {
+            Some(n) if !self.allows(n.level) => {
+                let whose = if self.model().knows(n.level) {
+                    "not one of the rungs asked for"
+                } else {
+                    "a rung this model does not answer"
+                };
+                let why = format!("the posting names {} ({:?}), {whose}", n.level, n.title);
+                (None, Some(why))
+            }
+            other => (other, unnamed),
         };
         let note = named
             .as_ref()
@@ -240,11 +261,13 @@ impl Serialize for Described<'_> {
     }
 }
 
-struct ByLevel([f64; 3]);
+/// One number per level, every level always present (0 probability for a level the model or
+/// the rungs leave out), so the shape does not depend on the model.
+struct ByLevel(PerLevel<f64>);
 
 impl Serialize for ByLevel {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(3))?;
+        let mut map = s.serialize_map(Some(Level::COUNT))?;
         for l in Level::ALL {
             map.serialize_entry(l.as_str(), &self.0[l.index()])?;
         }

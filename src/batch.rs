@@ -63,16 +63,18 @@ pub const MAX_RECORD_BYTES: usize = 16 << 20;
 /// the posting names one, else the described level) and what it rests on (`basis`: named or
 /// described), the named level and the title words it was read from, then the described level
 /// (the text scored with the named title masked out) with its confidence, scores and evidence.
-pub const RESULT_COLUMNS: [&str; 11] = [
+pub const RESULT_COLUMNS: [&str; 13] = [
     "level",
     "basis",
     "named_level",
     "named_title",
     "described_level",
     "confidence",
+    "score_individual",
     "score_head",
     "score_director",
     "score_vp",
+    "score_executive",
     "evidence",
     "error",
 ];

@@ -2,7 +2,7 @@
 
 use crate::error::InputError;
 use crate::features::Counts;
-use crate::level::Level;
+use crate::level::{Level, PerLevel, Rungs};
 use crate::model::{self, Model, Value};
 use crate::text;
 use std::cell::Cell;
@@ -16,10 +16,11 @@ pub struct Prediction {
     pub level: Level,
     /// The probability of `level`.
     pub confidence: f64,
-    /// Probability of head, director and vp (in that order); they sum to 1.
-    pub probabilities: [f64; 3],
-    /// Raw linear scores of head, director and vp, before softmax.
-    pub scores: [f32; 3],
+    /// Probability of each level, lowest first (see [`Level::ALL`]); they sum to 1. A level
+    /// the model does not know, or that the classifier's [`Rungs`] leave out, has 0.
+    pub probabilities: PerLevel<f64>,
+    /// Raw linear scores of each level, lowest first, before softmax.
+    pub scores: PerLevel<f32>,
     /// For each level, the features that pushed most towards it, strongest first.
     pub evidence: Vec<Evidence>,
 }
@@ -32,11 +33,24 @@ pub struct Evidence {
     pub term: String,
     /// How often it occurs in the text.
     pub count: u32,
-    /// Its contribution to this level's score above the mean of the three levels.
+    /// Its contribution to this level's score above the mean over the model's levels.
     pub weight: f32,
 }
 
 impl Prediction {
+    /// The most probable of head, director and vp: the answer forced among the three levels
+    /// the articles describe (as `--levels three` gives it).
+    pub fn among_management(&self) -> Level {
+        Level::MANAGEMENT
+            .into_iter()
+            .max_by(|a, b| {
+                self.probabilities[a.index()]
+                    .total_cmp(&self.probabilities[b.index()])
+                    .then(self.scores[a.index()].total_cmp(&self.scores[b.index()]))
+            })
+            .unwrap_or(Level::Director)
+    }
+
     /// Evidence for one level, strongest first.
     pub fn evidence_for(&self, level: Level) -> impl Iterator<Item = &Evidence> {
         self.evidence.iter().filter(move |e| e.level == level)
@@ -60,16 +74,43 @@ pub struct Classifier {
     model: Model,
     top: usize,
     predicted_only: bool,
+    /// The levels an answer may take: the model's levels among the rungs asked for.
+    levels: PerLevel<bool>,
 }
 
 impl Classifier {
     /// A classifier that reports 5 evidence items per level.
     pub fn new(model: Model) -> Classifier {
+        let levels = model.levels;
         Classifier {
             model,
             top: 5,
             predicted_only: false,
+            levels,
         }
+    }
+
+    /// Keeps the answer among `rungs` (`Rungs::Three`: head, director or vp, as before the
+    /// ladder had five rungs). A model that knows none of them keeps its own levels.
+    pub fn with_rungs(mut self, rungs: Rungs) -> Classifier {
+        let mask: PerLevel<bool> =
+            std::array::from_fn(|l| self.model.levels[l] && rungs.allows(Level::ALL[l]));
+        self.levels = if mask.iter().any(|&m| m) {
+            mask
+        } else {
+            self.model.levels
+        };
+        self
+    }
+
+    /// Whether this classifier may answer `level`.
+    pub fn allows(&self, level: Level) -> bool {
+        self.levels[level.index()]
+    }
+
+    /// The levels this classifier answers with, lowest first.
+    pub fn levels(&self) -> impl Iterator<Item = Level> + '_ {
+        Level::ALL.into_iter().filter(|l| self.levels[l.index()])
     }
 
     /// Keeps evidence for the predicted level only (what batch output shows); cheaper.
@@ -128,10 +169,11 @@ impl Classifier {
 
     fn predict(&self, values: &[Value]) -> Prediction {
         let scores = self.model.scores(values);
-        let probabilities = model::softmax(scores);
-        let best = (0..3)
+        let probabilities = model::softmax(scores, self.levels);
+        let best = (0..Level::COUNT)
+            .filter(|&l| self.levels[l])
             .max_by(|&a, &b| probabilities[a].total_cmp(&probabilities[b]))
-            .unwrap_or(1);
+            .unwrap_or(Level::Director.index());
         Prediction {
             level: Level::ALL[best],
             confidence: probabilities[best],
@@ -145,11 +187,13 @@ impl Classifier {
         if self.top == 0 {
             return Vec::new();
         }
-        let levels: &[Level] = if self.predicted_only {
-            std::slice::from_ref(&predicted)
-        } else {
-            &Level::ALL
-        };
+        let levels = Level::ALL.into_iter().filter(|&l| {
+            if self.predicted_only {
+                l == predicted
+            } else {
+                self.levels[l.index()]
+            }
+        });
         let mut out = Vec::new();
         // The strongest pushes so far, strongest first, ties broken by feature id so evidence
         // is deterministic. Only the top few are wanted: a short sorted list, not a sort.
@@ -159,7 +203,7 @@ impl Classifier {
                 .then(a.1.feature.cmp(&b.1.feature))
                 .is_lt()
         };
-        for &level in levels {
+        for level in levels {
             best.clear();
             for v in values {
                 let candidate = (v.value * self.model.push(v.feature)[level.index()], v);

@@ -16,7 +16,8 @@ pub enum Verdict {
     OverTitled,
     /// The title names a level below the described one.
     UnderTitled,
-    /// The title names no management level (see [`ParsedTitle::reason`]).
+    /// The title names no level (see [`ParsedTitle::reason`]), or one the classifier does not
+    /// answer with (a rung `--levels three` leaves out, or the model does not know).
     TitleNotALevel,
     /// Neither side of the title is sure enough: the description's level lies below or above
     /// the title's with a probability between `1 - min_confidence` and `min_confidence`.
@@ -43,7 +44,8 @@ pub struct Fit {
     pub prediction: Prediction,
     pub verdict: Verdict,
     /// The probability that the described level lies below the title's level, and above it
-    /// (`None` when the title names no level): what the verdict is decided on.
+    /// (`None` when the title names no level, or one the classifier does not answer with):
+    /// what the verdict is decided on.
     pub sides: Option<Sides>,
 }
 
@@ -82,7 +84,7 @@ pub fn assess(
     let parsed = title::parse(title);
     let prediction = classifier.classify_without_title(description, title)?;
     let verdict = verdict(parsed.level, &prediction, min_confidence);
-    let sides = parsed.level.map(|l| {
+    let sides = answered(parsed.level, &prediction).map(|l| {
         let (below, above) = sides(l, &prediction);
         Sides { below, above }
     });
@@ -103,6 +105,15 @@ pub fn sides(named: Level, prediction: &Prediction) -> (f64, f64) {
     (below, above)
 }
 
+/// The title's level, when the prediction can answer it. A level with probability exactly 0
+/// is one the model does not know or the classifier's rungs leave out ("Software Engineer"
+/// with `--levels three`, or with a model trained on head, director and vp only): measured
+/// against it, every posting would read above the title with certainty, so such a title gets
+/// no verdict, as a title naming no level does.
+fn answered(named: Option<Level>, prediction: &Prediction) -> Option<Level> {
+    named.filter(|l| prediction.probabilities[l.index()] > 0.0)
+}
+
 /// The verdict for a title naming `named` and a description scored as `prediction`.
 ///
 /// Levels are ordered, so the question is which side of the title the description's level
@@ -111,7 +122,7 @@ pub fn sides(named: Level, prediction: &Prediction) -> (f64, f64) {
 /// fits when it is the median of the described levels (the choice that minimises the expected
 /// distance in levels), with `min_confidence` as the margin.
 pub fn verdict(named: Option<Level>, prediction: &Prediction, min_confidence: f64) -> Verdict {
-    let Some(named) = named else {
+    let Some(named) = answered(named, prediction) else {
         return Verdict::TitleNotALevel;
     };
     let (below, above) = sides(named, prediction);
@@ -147,13 +158,18 @@ mod tests {
         );
     }
 
-    fn scored(p: [f64; 3]) -> Prediction {
-        let level = Level::ALL[(0..3).fold(0, |m, l| if p[l] > p[m] { l } else { m })];
+    /// A prediction with probabilities `[head, director, vp]`, or all five rungs.
+    fn scored(p: &[f64]) -> Prediction {
+        let p: [f64; Level::COUNT] = match p.len() {
+            3 => [0.0, p[0], p[1], p[2], 0.0],
+            _ => p.try_into().unwrap(),
+        };
+        let level = Level::ALL[(0..Level::COUNT).fold(0, |m, l| if p[l] > p[m] { l } else { m })];
         Prediction {
             level,
             confidence: p[level.index()],
             probabilities: p,
-            scores: [0.0; 3],
+            scores: [0.0; Level::COUNT],
             evidence: Vec::new(),
         }
     }
@@ -162,7 +178,7 @@ mod tests {
     fn the_title_fits_when_it_names_the_median_described_level() {
         use Level::*;
         // The likeliest single level is head, but below director is only 0.40.
-        let split = scored([0.40, 0.35, 0.25]);
+        let split = scored(&[0.40, 0.35, 0.25]);
         assert_eq!(verdict(Some(Director), &split, 0.5), Verdict::Fits);
         assert_eq!(verdict(Some(Vp), &split, 0.5), Verdict::OverTitled);
         assert_eq!(verdict(Some(Head), &split, 0.5), Verdict::UnderTitled);
@@ -170,11 +186,41 @@ mod tests {
         assert_eq!(verdict(Some(Director), &split, 0.7), Verdict::Uncertain);
         assert_eq!(verdict(None, &split, 0.5), Verdict::TitleNotALevel);
         // Under 0.5, both sides can pass the bar: the larger one decides.
-        let wide = scored([0.45, 0.10, 0.45]);
+        let wide = scored(&[0.45, 0.10, 0.45]);
         assert_eq!(verdict(Some(Director), &wide, 0.4), Verdict::OverTitled);
         let (below, above) = sides(Head, &wide);
         assert_eq!((below, above), (0.0, 0.55));
         assert!(below.is_sign_positive(), "prints as 0.00, not -0.00");
+    }
+
+    #[test]
+    fn fit_is_ordered_over_the_five_rungs() {
+        use Level::*;
+        // A "Head of X" whose text reads as an individual contributor is over-titled; a "VP"
+        // whose text reads as the C-suite is under-titled.
+        let hands_on = scored(&[0.70, 0.20, 0.06, 0.03, 0.01]);
+        assert_eq!(verdict(Some(Head), &hands_on, 0.5), Verdict::OverTitled);
+        assert_eq!(verdict(Some(Individual), &hands_on, 0.5), Verdict::Fits);
+        let chief = scored(&[0.01, 0.02, 0.07, 0.30, 0.60]);
+        assert_eq!(verdict(Some(Vp), &chief, 0.5), Verdict::UnderTitled);
+        assert_eq!(verdict(Some(Executive), &chief, 0.5), Verdict::Fits);
+    }
+
+    #[test]
+    fn a_title_naming_a_rung_the_classifier_cannot_answer_gets_no_verdict() {
+        use Level::*;
+        // Forced among head, director and vp (`--levels three`): an individual contributor's
+        // title is not measured against rungs that cannot answer it.
+        let three = scored(&[0.10, 0.60, 0.30]);
+        assert_eq!(
+            verdict(Some(Individual), &three, 0.5),
+            Verdict::TitleNotALevel
+        );
+        assert_eq!(
+            verdict(Some(Executive), &three, 0.5),
+            Verdict::TitleNotALevel
+        );
+        assert_eq!(verdict(Some(Head), &three, 0.5), Verdict::UnderTitled);
     }
 
     fn assess_with(c: &Classifier, t: &str, text: &str, min: f64) -> Verdict {

@@ -37,6 +37,6 @@ pub mod train;
 pub use answer::{Answer, Basis};
 pub use classify::{Classifier, Evidence, Prediction};
 pub use error::{Error, InputError};
-pub use level::{Level, UnknownLevel};
+pub use level::{Level, PerLevel, Rungs, UnknownLevel};
 pub use model::Model;
 pub use named::{NamedLevel, NoNamedLevel};

@@ -4,10 +4,15 @@
 //! feature's value is `(1 + ln count) * idf`, L2-normalised over the document (long postings do
 //! not win by length). Cues are in the same vector with a fixed idf, so a cue weighs like a
 //! rare phrase rather than adding a constant that would swamp the terms.
-//! Softmax over the three scores gives probabilities. See `train` for how weights are learned.
+//! Softmax over the scores of the levels in use gives probabilities. See `train` for how
+//! weights are learned.
+//!
+//! A model knows the levels it was trained on: the articles describe only head, director and
+//! vp, so the articles model knows those three; the default model knows all five. A level the
+//! model does not know gets no probability.
 
 use crate::features::{Counts, FeatureKey, Vocabulary};
-use crate::level::Level;
+use crate::level::{Level, PerLevel};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -23,7 +28,9 @@ pub enum ModelError {
     #[error("model format {found} is not {FORMAT}")]
     Format { found: u32 },
     #[error("bias {0:?} is not a finite number of sensible size")]
-    Bias([f32; 3]),
+    Bias(Vec<f32>),
+    #[error("levels {0:?}: a model needs two levels or more, each once, lowest first")]
+    Levels(Vec<Level>),
     #[error("temperature {0} is not a positive finite number")]
     Temperature(f32),
     #[error(
@@ -32,11 +39,11 @@ pub enum ModelError {
     Feature {
         key: String,
         idf: f32,
-        weights: [f32; 3],
+        weights: Vec<f32>,
     },
     #[error("cue {name:?}: weight {weight} is not finite")]
     CueWeight { name: String, weight: f32 },
-    #[error("feature, idf and weight tables differ in length")]
+    #[error("feature, idf and weight tables differ in length, or a weight list from the levels")]
     Tables,
     /// The features cannot be indexed: a cue pattern that does not parse, too many features.
     #[error(transparent)]
@@ -79,17 +86,26 @@ fn one() -> f32 {
     1.0
 }
 
-/// On-disk form: one entry per feature `[key, idf, [head, director, vp]]`.
+/// On-disk form: the levels the model knows, lowest first, and one entry per feature
+/// `[key, idf, [weight per level]]`. Format 1 (before the ladder had five rungs) has no
+/// `levels` and three weights: head, director, vp.
 #[derive(Serialize, Deserialize)]
 struct ModelFile {
     format: u32,
     provenance: Provenance,
-    bias: [f32; 3],
+    #[serde(default = "management", skip_serializing_if = "Vec::is_empty")]
+    levels: Vec<Level>,
+    bias: Vec<f32>,
     cues: Vec<Cue>,
-    features: Vec<(String, f32, [f32; 3])>,
+    features: Vec<(String, f32, Vec<f32>)>,
 }
 
-const FORMAT: u32 = 1;
+fn management() -> Vec<Level> {
+    Level::MANAGEMENT.to_vec()
+}
+
+/// The format written; [`Model::from_json`] reads this and format 1.
+const FORMAT: u32 = 2;
 
 /// The largest idf, weight or bias a model file may hold. Learned values are under 100; a
 /// document sums a few thousand of them, so this keeps every score far from overflow.
@@ -100,25 +116,28 @@ const MAX_VALUE: f32 = 1e6;
 pub struct Model {
     pub(crate) provenance: Provenance,
     pub(crate) vocab: Vocabulary,
-    pub(crate) bias: [f32; 3],
+    pub(crate) bias: PerLevel<f32>,
+    /// The levels the model was trained on; the others get no probability.
+    pub(crate) levels: PerLevel<bool>,
     pub(crate) cues: Vec<Cue>,
     /// Display names, made once: evidence names a few features per document.
     names: Vec<Box<str>>,
     /// Per feature (feature id = position), all that scoring reads, side by side: a
     /// document's features are looked up in random order, and one cache line per feature
-    /// costs less than three.
+    /// costs less than several.
     rows: Vec<Row>,
 }
 
 /// What scoring reads about one feature.
 #[derive(Debug, Clone, Copy)]
-#[repr(align(32))]
+#[repr(align(64))]
 struct Row {
     idf: f32,
-    weights: [f32; 3],
-    /// The weight for each level minus the mean weight: what a unit of the feature pushes
-    /// towards each level in the evidence. Made once, so evidence does no division.
-    pushes: [f32; 3],
+    weights: PerLevel<f32>,
+    /// The weight for each level minus the mean weight over the model's levels: what a unit
+    /// of the feature pushes towards each level in the evidence. Made once, so evidence does
+    /// no division.
+    pushes: PerLevel<f32>,
 }
 
 /// `1 + ln(count)` for small counts (most counts in a posting), made once: the logarithm was
@@ -148,12 +167,17 @@ impl Model {
         provenance: Provenance,
         keys: Vec<FeatureKey>,
         idf: Vec<f32>,
-        weights: Vec<[f32; 3]>,
-        bias: [f32; 3],
+        weights: Vec<PerLevel<f32>>,
+        bias: PerLevel<f32>,
+        levels: PerLevel<bool>,
         cues: Vec<Cue>,
     ) -> Result<Model, ModelError> {
         if keys.len() != idf.len() || keys.len() != weights.len() {
             return Err(ModelError::Tables);
+        }
+        let known = levels.iter().filter(|&&k| k).count();
+        if known < 2 {
+            return Err(ModelError::Levels(known_levels(levels)));
         }
         let patterns: FxHashMap<String, String> = cues
             .iter()
@@ -169,11 +193,15 @@ impl Model {
             .iter()
             .zip(&weights)
             .map(|(&idf, &w)| {
-                let mean = (w[0] + w[1] + w[2]) / 3.0;
+                let mean = (0..Level::COUNT)
+                    .filter(|&l| levels[l])
+                    .map(|l| w[l])
+                    .sum::<f32>()
+                    / known as f32;
                 Row {
                     idf,
                     weights: w,
-                    pushes: w.map(|x| x - mean),
+                    pushes: std::array::from_fn(|l| if levels[l] { w[l] - mean } else { 0.0 }),
                 }
             })
             .collect();
@@ -183,16 +211,36 @@ impl Model {
             provenance,
             vocab,
             bias,
+            levels,
             cues,
         })
     }
 
     /// Reads a model written by [`Model::to_json`] / `joblevel train -o`.
     pub fn from_json(json: &str) -> Result<Model, ModelError> {
-        let file: ModelFile = serde_json::from_str(json).map_err(ModelError::Json)?;
-        if file.format != FORMAT {
+        let mut file: ModelFile = serde_json::from_str(json).map_err(ModelError::Json)?;
+        if file.format != FORMAT && file.format != 1 {
             return Err(ModelError::Format { found: file.format });
         }
+        if file.format == 1 {
+            file.levels = management();
+        }
+        let ordered = file.levels.windows(2).all(|w| w[0] < w[1]);
+        if file.levels.len() < 2 || !ordered {
+            return Err(ModelError::Levels(file.levels));
+        }
+        // Each list holds one number per level the file names, spread to the full ladder.
+        let n = file.levels.len();
+        let spread = |values: &[f32]| -> Option<PerLevel<f32>> {
+            let mut out = [0.0; Level::COUNT];
+            if values.len() != n {
+                return None;
+            }
+            for (level, &v) in file.levels.iter().zip(values) {
+                out[level.index()] = v;
+            }
+            Some(out)
+        };
         // JSON numbers beyond f32 (1e39) read as infinity, and weights near f32::MAX overflow
         // when summed: either makes scores NaN, so such a file is refused, not scored.
         let finite = |x: f32| x.is_finite() && x.abs() <= MAX_VALUE;
@@ -208,7 +256,7 @@ impl Model {
                 return Err(ModelError::Feature {
                     key: key.clone(),
                     idf: *idf,
-                    weights: *w,
+                    weights: w.clone(),
                 });
             }
         }
@@ -223,12 +271,14 @@ impl Model {
         let mut keys = Vec::with_capacity(file.features.len());
         let mut idf = Vec::with_capacity(file.features.len());
         let mut weights = Vec::with_capacity(file.features.len());
-        for (key, i, w) in file.features {
-            keys.push(FeatureKey::parse(&key));
-            idf.push(i);
-            weights.push(w);
+        for (key, i, w) in &file.features {
+            keys.push(FeatureKey::parse(key));
+            idf.push(*i);
+            weights.push(spread(w).ok_or(ModelError::Tables)?);
         }
-        Model::new(file.provenance, keys, idf, weights, file.bias, file.cues)
+        let bias = spread(&file.bias).ok_or(ModelError::Tables)?;
+        let levels = Level::ALL.map(|l| file.levels.contains(&l));
+        Model::new(file.provenance, keys, idf, weights, bias, levels, file.cues)
     }
 
     /// Loads a model file.
@@ -243,17 +293,20 @@ impl Model {
 
     /// The model as JSON, deterministic: same model, same bytes.
     pub fn to_json(&self) -> String {
+        let levels = self.levels();
+        let pick = |values: &PerLevel<f32>| levels.iter().map(|l| values[l.index()]).collect();
         let file = ModelFile {
             format: FORMAT,
             provenance: self.provenance.clone(),
-            bias: self.bias,
+            levels: levels.clone(),
+            bias: pick(&self.bias),
             cues: self.cues.clone(),
             features: self
                 .vocab
                 .keys()
                 .iter()
                 .zip(&self.rows)
-                .map(|(k, row)| (k.to_string(), row.idf, row.weights))
+                .map(|(k, row)| (k.to_string(), row.idf, pick(&row.weights)))
                 .collect(),
         };
         // serde_json cannot fail on this plain data (string keys, finite floats).
@@ -265,6 +318,16 @@ impl Model {
     /// How the model was made.
     pub fn provenance(&self) -> &Provenance {
         &self.provenance
+    }
+
+    /// The levels the model was trained on, lowest first.
+    pub fn levels(&self) -> Vec<Level> {
+        known_levels(self.levels)
+    }
+
+    /// Whether the model was trained on `level`.
+    pub fn knows(&self, level: Level) -> bool {
+        self.levels[level.index()]
     }
 
     /// Number of weighted features (stems, bigrams and cues).
@@ -313,26 +376,26 @@ impl Model {
     }
 
     /// Per-level scores of already computed values.
-    pub(crate) fn scores(&self, values: &[Value]) -> [f32; 3] {
+    pub(crate) fn scores(&self, values: &[Value]) -> PerLevel<f32> {
         // One accumulator per level, in registers; each sums in the order of `values`.
-        let [mut head, mut director, mut vp] = self.bias;
+        let mut s = self.bias;
         for v in values {
-            let w = self.rows[v.feature as usize].weights;
-            head += v.value * w[0];
-            director += v.value * w[1];
-            vp += v.value * w[2];
+            let w = &self.rows[v.feature as usize].weights;
+            for l in 0..Level::COUNT {
+                s[l] += v.value * w[l];
+            }
         }
-        [head, director, vp]
+        s
     }
 
     /// The weight of feature `id` towards each level.
     #[cfg(test)]
-    pub(crate) fn weight(&self, id: u32) -> [f32; 3] {
+    pub(crate) fn weight(&self, id: u32) -> PerLevel<f32> {
         self.rows[id as usize].weights
     }
 
     /// The weight of feature `id` towards each level minus its mean over the levels.
-    pub(crate) fn push(&self, id: u32) -> [f32; 3] {
+    pub(crate) fn push(&self, id: u32) -> PerLevel<f32> {
         self.rows[id as usize].pushes
     }
 
@@ -350,10 +413,27 @@ impl Model {
     }
 }
 
-/// Softmax of three scores: probabilities that sum to 1.
-pub fn softmax(scores: [f32; 3]) -> [f64; 3] {
-    let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let e = scores.map(|s| f64::from(s - max).exp());
+fn known_levels(levels: PerLevel<bool>) -> Vec<Level> {
+    Level::ALL
+        .into_iter()
+        .filter(|l| levels[l.index()])
+        .collect()
+}
+
+/// Softmax of the scores of the levels in `mask`: probabilities that sum to 1, 0 for a level
+/// outside the mask. The mask must hold at least one level.
+pub fn softmax(scores: PerLevel<f32>, mask: PerLevel<bool>) -> PerLevel<f64> {
+    let max = (0..Level::COUNT)
+        .filter(|&l| mask[l])
+        .map(|l| scores[l])
+        .fold(f32::NEG_INFINITY, f32::max);
+    let e: PerLevel<f64> = std::array::from_fn(|l| {
+        if mask[l] {
+            f64::from(scores[l] - max).exp()
+        } else {
+            0.0
+        }
+    });
     let sum: f64 = e.iter().sum();
     e.map(|x| x / sum)
 }
@@ -381,8 +461,9 @@ mod tests {
             },
             vec![FeatureKey::parse("shift"), FeatureKey::parse("cue:ceo")],
             vec![1.0, 1.0],
-            vec![[1.0, 0.0, -1.0], [0.0, 0.0, 2.0]],
-            [0.0, 0.1, 0.0],
+            vec![[0.0, 1.0, 0.0, -1.0, 0.0], [0.0, 0.0, 0.0, 2.0, 0.0]],
+            [0.0, 0.0, 0.1, 0.0, 0.0],
+            Level::ALL.map(Level::is_management),
             vec![cue],
         )
         .unwrap()
@@ -393,7 +474,8 @@ mod tests {
         let m = tiny();
         let back = Model::from_json(&m.to_json()).unwrap();
         assert_eq!(back.to_json(), m.to_json());
-        assert_eq!(back.weight(1), [0.0, 0.0, 2.0]);
+        assert_eq!(back.weight(1), [0.0, 0.0, 0.0, 2.0, 0.0]);
+        assert_eq!(back.levels(), Level::MANAGEMENT);
     }
 
     #[test]
@@ -409,16 +491,31 @@ mod tests {
 
     #[test]
     fn softmax_sums_to_one_and_keeps_order() {
-        let p = softmax([1.0, 3.0, -2.0]);
+        let p = softmax([1.0, 3.0, -2.0, 9.0, 0.0], [true, true, true, false, true]);
         assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-12);
-        assert!(p[1] > p[0] && p[0] > p[2]);
+        assert!(p[1] > p[0] && p[0] > p[4] && p[4] > p[2]);
+        assert_eq!(p[3], 0.0);
     }
 
     #[test]
     fn malformed_model_files_are_errors_not_panics() {
         assert!(Model::from_json("{").is_err());
         assert!(
-            Model::from_json(&tiny().to_json().replace("\"format\":1", "\"format\":9")).is_err()
+            Model::from_json(&tiny().to_json().replace("\"format\":2", "\"format\":9")).is_err()
         );
+        // A weight list that does not match the levels is refused, not misread.
+        let json = tiny().to_json().replace("[0.0,0.1,0.0]", "[0.0,0.1]");
+        assert!(matches!(Model::from_json(&json), Err(ModelError::Tables)));
+    }
+
+    #[test]
+    fn format_one_files_read_as_the_three_management_levels() {
+        let json = tiny()
+            .to_json()
+            .replace("\"format\":2", "\"format\":1")
+            .replace("\"levels\":[\"head\",\"director\",\"vp\"],", "");
+        let m = Model::from_json(&json).unwrap();
+        assert_eq!(m.levels(), Level::MANAGEMENT);
+        assert_eq!(m.weight(0), [0.0, 1.0, 0.0, -1.0, 0.0]);
     }
 }

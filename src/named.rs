@@ -24,11 +24,19 @@
 //! posting names itself with two different levels, or with a title that names no level
 //! ("Executive Director"), there is no named level, and the reason says which.
 
+mod scan;
+mod words;
+
 use crate::level::Level;
 use crate::title;
+use rustc_hash::FxHashMap;
+use scan::{LEAD_REACH, LIST_REACH, Scan, boundary_after};
 use std::cell::Cell;
 use std::fmt;
 use std::sync::LazyLock;
+use words::{
+    CueIndex, LAST_WORDS, WordSet, Words, ends_with, glue_at, last_words, without_determiner,
+};
 
 /// The level a posting gives itself, and where.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -465,20 +473,274 @@ pub const ANCHORS: &[&str] = &[
     "manager",
 ];
 
+/// The rungs beyond head, director and vp: words that name the C-suite, and the role nouns
+/// of individual contributors and front-line staff (as `title::INDIVIDUAL`, singular: a
+/// posting names its own post in the singular, "a Data Analyst", while plurals are mostly
+/// the team a leader runs, "hire engineers"). Whole words, ASCII case ignored; the title
+/// around one is read as around any level word, and `title::parse` says its rung. Generic
+/// words that are seldom a post in running text (student, volunteer, host, guard, buyer,
+/// agent, member) are left out: they would only cost readings.
+pub const ROLE_ANCHORS: &[&str] = &[
+    // The C-suite ("Vice President" is read from "vice").
+    "ceo",
+    "coo",
+    "cfo",
+    "cto",
+    "cio",
+    "ciso",
+    "cmo",
+    "cro",
+    "cpo",
+    "chro",
+    "cdo",
+    "cxo",
+    "chief",
+    "president",
+    // Individual contributors and front-line staff.
+    "engineer",
+    "developer",
+    "programmer",
+    "analyst",
+    "scientist",
+    "researcher",
+    "psychologist",
+    "veterinarian",
+    "merchandiser",
+    "illustrator",
+    "trainer",
+    "statistician",
+    "economist",
+    "actuary",
+    "nurse",
+    "midwife",
+    "physician",
+    "doctor",
+    "pharmacist",
+    "therapist",
+    "technician",
+    "technologist",
+    "specialist",
+    "coordinator",
+    "assistant",
+    "associate",
+    "representative",
+    "designer",
+    "architect",
+    "teacher",
+    "tutor",
+    "instructor",
+    "lecturer",
+    "professor",
+    "librarian",
+    "curator",
+    "archivist",
+    "driver",
+    "barista",
+    "cook",
+    "chef",
+    "waiter",
+    "waitress",
+    "bartender",
+    "cashier",
+    "receptionist",
+    "secretary",
+    "clerk",
+    "teller",
+    "advisor",
+    "adviser",
+    "consultant",
+    "administrator",
+    "accountant",
+    "bookkeeper",
+    "auditor",
+    "underwriter",
+    "paralegal",
+    "attorney",
+    "lawyer",
+    "solicitor",
+    "writer",
+    "copywriter",
+    "editor",
+    "translator",
+    "journalist",
+    "reporter",
+    "tester",
+    "operator",
+    "mechanic",
+    "electrician",
+    "plumber",
+    "carpenter",
+    "welder",
+    "labourer",
+    "laborer",
+    "cleaner",
+    "janitor",
+    "custodian",
+    "caregiver",
+    "carer",
+    "aide",
+    "recruiter",
+    "planner",
+    "intern",
+    "trainee",
+    "apprentice",
+    "server",
+    "housekeeper",
+    "counselor",
+    "counsellor",
+    "coach",
+    "surveyor",
+    "attendant",
+    "inspector",
+    "stylist",
+    "barber",
+    "hairdresser",
+    "porter",
+    "courier",
+    "picker",
+    "packer",
+    "dishwasher",
+    "hygienist",
+    "paramedic",
+    "firefighter",
+    "dispatcher",
+    "estimator",
+    "machinist",
+    "installer",
+    "painter",
+    "landscaper",
+    "gardener",
+    "nanny",
+];
+
+/// [`ROLE_ANCHORS`] packed ([`pack`]), and the first two letters of each, to pass over most
+/// words with one look-up.
+struct RoleAnchors {
+    words: rustc_hash::FxHashSet<[u64; 2]>,
+    starts: Vec<u64>,
+}
+
+/// An ASCII word of at most 16 bytes, lower-cased, as two integers (byte `i` of the word is
+/// byte `i` of the little-endian pair); `None` for a longer word.
+fn pack(word: &[u8]) -> Option<[u64; 2]> {
+    let mut b = [0u8; 16];
+    b.get_mut(..word.len())?.copy_from_slice(word);
+    b.make_ascii_lowercase();
+    let half = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or([0; 8]));
+    Some([half(0), half(8)])
+}
+
+impl RoleAnchors {
+    /// Whether `word` (ASCII letters and digits) is a role anchor.
+    fn contains(&self, word: &[u8]) -> bool {
+        let Some(packed) = pack(word) else {
+            return false;
+        };
+        let key = (packed[0] & 0xFFFF) as usize;
+        self.starts[key >> 6] >> (key & 63) & 1 != 0 && self.words.contains(&packed)
+    }
+}
+
+static ROLE_ANCHOR_SET: LazyLock<RoleAnchors> = LazyLock::new(|| {
+    let mut words = rustc_hash::FxHashSet::default();
+    let mut starts = vec![0u64; 1 << 10];
+    for anchor in ROLE_ANCHORS {
+        let packed = pack(anchor.as_bytes()).expect("an anchor is at most 16 bytes");
+        words.insert(packed);
+        let key = (packed[0] & 0xFFFF) as usize;
+        starts[key >> 6] |= 1 << (key & 63);
+    }
+    RoleAnchors { words, starts }
+});
+
+/// Role anchors in lower case are read only near the top ([`FIRST_LINES`]); below it, only
+/// capitalised ones name the post (see [`mention_at`]). This much of the text is looked at word
+/// by word; the rest only where a capital letter starts a word.
+const ROLE_TOP: usize = 1024;
+
+/// Where a role anchor ([`ROLE_ANCHORS`]) may start in `text`, in order: every word of the
+/// first [`ROLE_TOP`] bytes, then the capitalised words, found eight bytes at a time.
+fn role_anchors_into(text: &str, out: &mut Vec<usize>) {
+    let bytes = text.as_bytes();
+    let anchors = &*ROLE_ANCHOR_SET;
+    let try_word = |i: usize, out: &mut Vec<usize>| {
+        if i > 0 && bytes[i - 1].is_ascii_alphanumeric() {
+            return;
+        }
+        let len = bytes[i..]
+            .iter()
+            .take(17)
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if anchors.contains(&bytes[i..i + len]) {
+            out.push(i);
+        }
+    };
+    let top = ROLE_TOP.min(bytes.len());
+    for (i, b) in bytes[..top].iter().enumerate() {
+        if b.is_ascii_alphabetic() {
+            try_word(i, out);
+        }
+    }
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut base = top;
+    while base < bytes.len() {
+        let mut chunk = [0u8; 8];
+        let n = (bytes.len() - base).min(8);
+        chunk[..n].copy_from_slice(&bytes[base..base + n]);
+        let w = u64::from_le_bytes(chunk);
+        // The high bit of each byte in 'A'..='Z' (ASCII only, without carries between bytes).
+        let x = w & !HIGH;
+        let mut upper = (x + 0x3F * ONES) & !(x + 0x25 * ONES) & !w & HIGH;
+        while upper != 0 {
+            let i = base + (upper.trailing_zeros() / 8) as usize;
+            upper &= upper - 1;
+            try_word(i, out);
+        }
+        base += 8;
+    }
+}
+
+/// The end of the role anchor starting at byte `i`, if one does (a whole ASCII word).
+fn role_anchor_at(bytes: &[u8], i: usize) -> Option<usize> {
+    if i > 0 && bytes[i - 1].is_ascii_alphanumeric() {
+        return None;
+    }
+    let len = bytes[i..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    let word = &bytes[i..i + len];
+    // "Vice President" is read from "vice" (or not at all, glued to a field: "HRVice
+    // President"), never from "president".
+    let vice = |before: &[u8]| {
+        before.len() >= 5 && before[before.len() - 5..].eq_ignore_ascii_case(b"vice ")
+            || before.len() >= 5 && before[before.len() - 5..].eq_ignore_ascii_case(b"vice-")
+    };
+    if word.eq_ignore_ascii_case(b"president") && vice(&bytes[..i]) {
+        return None;
+    }
+    ROLE_ANCHORS
+        .iter()
+        .any(|a| word.eq_ignore_ascii_case(a.as_bytes()))
+        .then_some(i + len)
+}
+
 /// The end of the longest level word starting at byte `i` (ignoring ASCII case), if a word
 /// starts there. The scan costs about a byte per cycle: cheaper than a general literal search,
 /// whose fingerprints keep firing on common English letter pairs.
 fn anchor_at(bytes: &[u8], i: usize) -> Option<usize> {
-    // The second letter rules out nearly every word ("of", "our", "sales", "ensure").
-    let second = bytes.get(i + 1)?.to_ascii_lowercase();
-    if !ANCHORS
-        .iter()
-        .any(|a| a.as_bytes()[0] == bytes[i].to_ascii_lowercase() && a.as_bytes()[1] == second)
-        || i > 0 && bytes[i - 1].is_ascii_alphanumeric()
-    {
+    // The first two letters rule out nearly every word ("of", "our", "sales", "ensure").
+    let key = [
+        bytes[i].to_ascii_lowercase(),
+        bytes.get(i + 1)?.to_ascii_lowercase(),
+    ];
+    let anchors = ANCHORS_BY_START.get(&key)?;
+    if i > 0 && bytes[i - 1].is_ascii_alphanumeric() {
         return None;
     }
-    ANCHORS
+    anchors
         .iter()
         .filter(|a| {
             bytes
@@ -488,6 +750,18 @@ fn anchor_at(bytes: &[u8], i: usize) -> Option<usize> {
         .map(|a| i + a.len())
         .max()
 }
+
+/// [`ANCHORS`] by their first two letters.
+static ANCHORS_BY_START: LazyLock<FxHashMap<[u8; 2], Vec<&'static str>>> = LazyLock::new(|| {
+    let mut by_start: FxHashMap<[u8; 2], Vec<&'static str>> = FxHashMap::default();
+    for a in ANCHORS {
+        by_start
+            .entry([a.as_bytes()[0], a.as_bytes()[1]])
+            .or_default()
+            .push(a);
+    }
+    by_start
+});
 
 /// How a title was found to be the posting's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -518,7 +792,53 @@ struct Mention {
     parsed: std::rc::Rc<title::ParsedTitle>,
 }
 
+/// The tables made into look-ups, once (see [`words`]).
+struct Tables {
+    determiners: WordSet,
+    /// Words a title does not take on its left: articles and prepositions (compared as
+    /// [`TITLE_ENDS`] is) and each word of the cue tables (compared as written).
+    small: WordSet,
+    cue_words: WordSet,
+    title_ends: WordSet,
+    capital_ends: WordSet,
+    not_a_title: WordSet,
+    other_role_words: WordSet,
+    conjunctions: WordSet,
+    other_role: CueIndex,
+    self_before: CueIndex,
+    not_self_before_cue: CueIndex,
+    self_after: CueIndex,
+    not_self_after: CueIndex,
+}
+
+static TABLES: LazyLock<Tables> = LazyLock::new(|| Tables {
+    determiners: WordSet::new(&[DETERMINERS]),
+    small: WordSet::new(&[SMALL]),
+    cue_words: WordSet::words_of(&[SELF_BEFORE, OTHER_ROLE]),
+    title_ends: WordSet::new(&[TITLE_ENDS]),
+    capital_ends: WordSet::new(&[CAPITAL_ENDS]),
+    not_a_title: WordSet::new(&[NOT_A_TITLE, NOT_ENGLISH]),
+    other_role_words: WordSet::new(&[OTHER_ROLE]),
+    conjunctions: WordSet::new(&[&["and", "or", "&", "/"]]),
+    other_role: CueIndex::by_last_word(OTHER_ROLE),
+    self_before: CueIndex::by_last_word(SELF_BEFORE),
+    not_self_before_cue: CueIndex::by_last_word(NOT_SELF_BEFORE_CUE),
+    self_after: CueIndex::by_first_word(SELF_AFTER),
+    not_self_after: CueIndex::by_first_word(NOT_SELF_AFTER),
+});
+
+/// Articles, pronouns and prepositions a title does not take on its left.
+const SMALL: &[&str] = &[
+    "a", "an", "the", "our", "your", "their", "its", "his", "her", "this", "that", "these",
+    "those", "is", "are", "be", "was", "will", "who", "of", "in", "on", "at", "for", "and", "or",
+    "we", "you", "us", "me", "i", "my",
+];
+
 /// Reads the level a posting names for itself.
+///
+/// The text is walked once, level word by level word; each is read from a window of a few
+/// hundred bytes around it (see `scan`), so the cost grows with the text's length, however
+/// many level words it holds.
 ///
 /// ```
 /// use joblevel::{named, Level};
@@ -541,13 +861,20 @@ pub fn read(text: &str) -> Result<NamedLevel, NoNamedLevel> {
         static CANDIDATES: Cell<Vec<usize>> = const { Cell::new(Vec::new()) };
     }
     let mut candidates = CANDIDATES.take();
-    candidates_into(bytes, &mut candidates);
+    candidates_into(text, &mut candidates);
+    let mut scan = Scan::new(text);
+    let mut budget = LEVEL_WORDS + text.len() / BYTES_PER_LEVEL_WORD;
+    let mut unread_from = None;
     for &at in &candidates {
         if at < i {
             continue;
         }
-        let Some(found) = anchor_at(bytes, at) else {
-            continue;
+        let (found, role) = match anchor_at(bytes, at) {
+            Some(found) => (found, false),
+            None => match role_anchor_at(bytes, at) {
+                Some(found) => (found, true),
+                None => continue,
+            },
         };
         let (word, rest) = (&bytes[at..found], &bytes[found..]);
         i = found;
@@ -573,25 +900,52 @@ pub fn read(text: &str) -> Result<NamedLevel, NoNamedLevel> {
         if at < last_end || !word_ends(text, end) {
             continue;
         }
+        if budget == 0 {
+            unread_from = Some(at);
+            break;
+        }
+        budget -= 1;
         let previous = mentions.last().map(|m: &Mention| (m.end, m.place));
-        if let Some(mention) = mention_at(text, at, end, previous) {
+        if let Some(mention) = mention_at(&mut scan, text, at, end, role, previous) {
             last_end = mention.end;
             mentions.push(mention);
         }
     }
     CANDIDATES.set(candidates);
-    decide(text, &mentions)
+    let mut named = decide(text, &mentions);
+    if let Some(at) = unread_from {
+        let reason = match &mut named {
+            Ok(n) => &mut n.reason,
+            Err(e) => &mut e.reason,
+        };
+        reason.push_str(&format!(
+            "; the text holds more level words than a posting does (over one per \
+             {BYTES_PER_LEVEL_WORD} bytes): those from byte {at} on were not read"
+        ));
+    }
+    named
 }
+
+/// The level words the reader reads in one text: [`LEVEL_WORDS`], and one more per
+/// [`BYTES_PER_LEVEL_WORD`] bytes of text. Postings name a level word every few hundred
+/// bytes (the corpora's densest: one per 90 bytes; the most in one posting: 20); a text far
+/// denser is a list of titles or a text made to be slow, and reading each of its level words
+/// would cost tens of times what its size costs elsewhere.
+pub const LEVEL_WORDS: usize = 32;
+/// See [`LEVEL_WORDS`].
+pub const BYTES_PER_LEVEL_WORD: usize = 64;
 
 /// Where a level word may start, in order: the places of a few literals ("dir", "head",
 /// "vp", "v.", "vice", "manager", "operation") found with SIMD searches in a lower-cased copy
 /// of the text, moved back over the "s"/"e" of "svp"/"evp" and the "ops " of "ops manager".
 /// [`anchor_at`] then checks each place. A byte loop over the text, or one automaton over
 /// the literals (whose fingerprints keep firing on English letter pairs), costs more.
-fn candidates_into(bytes: &[u8], out: &mut Vec<usize>) {
+fn candidates_into(text: &str, out: &mut Vec<usize>) {
     use memchr::memmem;
+    let bytes = text.as_bytes();
     thread_local! {
         static LOWER: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+        static RUNS: Cell<Vec<usize>> = const { Cell::new(Vec::new()) };
     }
     static FINDERS: LazyLock<Vec<memmem::Finder<'static>>> = LazyLock::new(|| {
         ["dir", "head", "vp", "v.", "vice", "manager", "operation"]
@@ -603,10 +957,13 @@ fn candidates_into(bytes: &[u8], out: &mut Vec<usize>) {
     lower.clear();
     lower.extend_from_slice(bytes);
     lower.make_ascii_lowercase();
-    out.clear();
-    for finder in FINDERS.iter() {
+    // Each literal's places, in order, one run after the other.
+    let mut runs = RUNS.take();
+    runs.clear();
+    let mut bounds = [0; 9];
+    for (k, finder) in FINDERS.iter().enumerate() {
         for at in finder.find_iter(&lower) {
-            out.push(
+            runs.push(
                 match (finder.needle(), at.checked_sub(1).map(|p| lower[p])) {
                     (b"vp", Some(b's' | b'e')) => at - 1,
                     (b"manager", _) if lower[..at].ends_with(b"ops ") => at - 4,
@@ -614,8 +971,23 @@ fn candidates_into(bytes: &[u8], out: &mut Vec<usize>) {
                 },
             );
         }
+        bounds[k + 1] = runs.len();
     }
-    out.sort_unstable();
+    role_anchors_into(text, &mut runs);
+    bounds[8] = runs.len();
+    // Merged: the least of the runs' next places each time (no sort, and no allocation once
+    // the buffers have grown).
+    out.clear();
+    let mut next: [usize; 8] = std::array::from_fn(|k| bounds[k]);
+    loop {
+        let least = (0..8)
+            .filter(|&k| next[k] < bounds[k + 1])
+            .min_by_key(|&k| runs[next[k]]);
+        let Some(k) = least else { break };
+        out.push(runs[next[k]]);
+        next[k] += 1;
+    }
+    RUNS.set(runs);
     LOWER.set(lower);
 }
 
@@ -637,8 +1009,42 @@ fn decide(text: &str, mentions: &[Mention]) -> Result<NamedLevel, NoNamedLevel> 
     };
     let quote = |m: &Mention| format!("{:?}", &text[m.start..m.end]);
     let strong = |m: &&Mention| matches!(m.place, Place::FirstLine | Place::Field(_));
+    // The outer rungs are also the people around a post: a leader's posting speaks of the
+    // individual contributors it leads ("you will hire a Data Analyst") and of the C-suite it
+    // serves ("The CEO leads the culture work"). Read from a phrase (not the first line or a
+    // title field), an individual's title beside a title of another rung, or a C-suite title
+    // beside a head, director or vp title (or another rung named at the top), is not the
+    // posting's own.
+    // (The rungs named, in any place and at the top, gathered once: a text may hold thousands
+    // of mentions.)
+    let mut anywhere = [false; Level::COUNT];
+    let mut at_top = [false; Level::COUNT];
+    for m in mentions {
+        if let Some(level) = m.parsed.level {
+            anywhere[level.index()] = true;
+            at_top[level.index()] |= strong(&m);
+        }
+    }
+    let other_than = |named: &[bool; Level::COUNT], level: Level, counts: fn(Level) -> bool| {
+        Level::ALL
+            .iter()
+            .any(|&l| l != level && named[l.index()] && counts(l))
+    };
+    let own = |m: &&Mention| {
+        strong(m)
+            || match m.parsed.level {
+                Some(l @ Level::Individual) => !other_than(&anywhere, l, |_| true),
+                Some(l @ Level::Executive) => {
+                    !other_than(&anywhere, l, Level::is_management)
+                        && !other_than(&at_top, l, |_| true)
+                }
+                _ => true,
+            }
+    };
+    let mentions: Vec<&Mention> = mentions.iter().filter(own).collect();
     let levelled: Vec<&Mention> = mentions
         .iter()
+        .copied()
         .filter(|m| m.parsed.level.is_some())
         .collect();
     // A title that names no level ("Executive Director") at the top of the posting or in its
@@ -694,23 +1100,40 @@ fn decide(text: &str, mentions: &[Mention]) -> Result<NamedLevel, NoNamedLevel> 
 
 /// The title around the level word at `at..end`, if the posting names itself there.
 fn mention_at(
+    scan: &mut Scan<'_>,
     text: &str,
     at: usize,
     end: usize,
+    role: bool,
     previous: Option<(usize, Place)>,
 ) -> Option<Mention> {
-    let clause = clause_start(text, at, true);
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let clause = scan.clause_start(at, true);
+    let line_start = scan.line_start(at);
+    // The text is read as if it ended a little after the level word.
+    let view = &text[..scan.ahead(at)];
     let lead = Words::new(&text[clause..at]);
-    let right = right_end(text, at, end);
     // A field or the top of the posting: the title is all of the field or clause.
-    let label = if lead.count() <= 6 {
+    // (The cheap tests first: most level words are in neither a field nor the top lines.)
+    let label =
         field_label(&text[boundary_after(text, line_start.max(clause.saturating_sub(60)))..clause])
-    } else {
-        None
+            .filter(|_| lead.at_most(6));
+    // Below the top lines and outside a field, a role noun of the outer rungs names the post
+    // only written as a title, capitalised ("As our Data Analyst", "the Chief Operating
+    // Officer will"): lower case, it is the people around the post ("an experienced nurse",
+    // "our ceo"). Most role nouns of a posting end here, unread further.
+    if role
+        && label.is_none()
+        && !text[at..].starts_with(|c: char| c.is_ascii_uppercase())
+        && scan.lines_above(line_start) >= FIRST_LINES
+    {
+        return None;
+    }
+    let right = right_end(scan, view, at, end);
+    let whole_clause = |scan: &mut Scan<'_>| {
+        scan.lines_above(line_start) < FIRST_LINES
+            && lead.at_most(LEFT_WORDS)
+            && lead.iter().all(|w| !stops_left(w) || is_connector(w))
     };
-    let whole_clause =
-        lead.count() <= LEFT_WORDS && lead.iter().all(|w| !stops_left(w) || is_connector(w));
     // A contact's job title ("informal visits contact:\nName: ...\nJob title: ...") is not the
     // post's.
     let label = label.filter(|_| !names_a_contact(text, line_start));
@@ -719,15 +1142,15 @@ fn mention_at(
             clause + (text[clause..at].len() - text[clause..at].trim_start().len()),
             Place::Field(label),
         )
-    } else if whole_clause && opens_posting(text, line_start, clause, &text[right..]) {
+    } else if opens_posting(scan, text, line_start, clause, &view[right..]) && whole_clause(scan) {
         (
             clause + (text[clause..at].len() - text[clause..at].trim_start().len()),
             Place::FirstLine,
         )
     } else {
         let start = left_start(text, clause, at);
-        let after = text[right..].trim_start_matches([' ', '\t']);
-        let sentence = clause_start(text, at, false);
+        let after = view[right..].trim_start_matches([' ', '\t']);
+        let sentence = scan.clause_start(at, false);
         let place = place_of(text, sentence, clause, start, after)
             .or_else(|| listed_after(text, previous, start))?;
         (start, place)
@@ -735,7 +1158,7 @@ fn mention_at(
     // At the top or in a field, a title keeps its parentheses: "Head of Operations (Director
     // level)" names two levels.
     let right = match place {
-        Place::FirstLine | Place::Field(_) => with_parentheses(text, right),
+        Place::FirstLine | Place::Field(_) => with_parentheses(view, right),
         _ => right,
     };
     let title = &text[start..right];
@@ -745,20 +1168,36 @@ fn mention_at(
     }
     if title
         .split_whitespace()
-        .any(|w| has_word(NOT_A_TITLE, w) || has_word(NOT_ENGLISH, w))
+        .any(|w| TABLES.not_a_title.contains(w))
     {
         return None;
     }
-    let after = text[right..].trim_start_matches([' ', '\t']);
+    let after = view[right..].trim_start_matches([' ', '\t']);
     // "the VP's team": the VP is someone else.
     if after.starts_with("'s") || after.starts_with("’s") {
+        return None;
+    }
+    let parsed = title::parse_cached(title);
+    // In a phrase, an individual contributor's role is the post's title only when written as
+    // one, each word capitalised ("We are seeking a Data Analyst"); "an experienced nurse", "a highly
+    // skilled Technologist" describe the person a post wants, whatever its rung.
+    let phrase = matches!(place, Place::Before(_) | Place::After(_));
+    let written_as_a_title = title.split_whitespace().all(|w| {
+        w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()) || is_connector(w)
+    });
+    // So too a C-suite title, and neither is read from a bare verb in -s after it: "CRO
+    // services", "Has CIO relationships", "The CEO builds prototypes" speak of someone else
+    // or of something else.
+    let outer = matches!(parsed.level, Some(Level::Individual | Level::Executive));
+    let individual = parsed.level == Some(Level::Individual);
+    if outer && phrase && (individual && !written_as_a_title || place == Place::After("*s")) {
         return None;
     }
     Some(Mention {
         start,
         end: right,
         place,
-        parsed: title::parse_cached(title),
+        parsed,
     })
 }
 
@@ -775,28 +1214,26 @@ fn with_parentheses(text: &str, end: usize) -> usize {
     }
 }
 
-/// The first character boundary at or after `i`.
-fn boundary_after(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
-
 fn is_connector(word: &str) -> bool {
-    matches!(
-        word.to_ascii_lowercase().as_str(),
-        "of" | "for" | "and" | "&" | "-" | "/"
-    )
+    ["of", "for", "and", "&", "-", "/"]
+        .iter()
+        .any(|c| word.eq_ignore_ascii_case(c))
 }
 
 /// A title listed right after one the posting names itself with ("We are seeking a Director
 /// of Sales and a VP of Marketing"): it is named the same way.
 fn listed_after(text: &str, previous: Option<(usize, Place)>, start: usize) -> Option<Place> {
     let (end, place) = previous?;
+    // "and a", "or the": a few bytes; a title further on is not listed after this one.
+    if start.checked_sub(end)? > LIST_REACH {
+        return None;
+    }
     let between = Words::new(text.get(end..start)?);
-    let conjunction = between.without_determiner();
-    (conjunction.count() == 1 && conjunction.words_are(&["and", "or", "&", "/"])).then_some(place)
+    let conjunction = between.without_determiner(&TABLES.determiners);
+    (conjunction.first().is_some()
+        && conjunction.at_most(1)
+        && conjunction.words_are(&TABLES.conjunctions))
+    .then_some(place)
 }
 
 /// Why the title at `start` is the posting's own, if it is.
@@ -807,6 +1244,7 @@ fn place_of(
     start: usize,
     after: &str,
 ) -> Option<Place> {
+    let t = &*TABLES;
     // Cues are looked for in the sentence ("looking for a motivated, hands-on, Head of IT"),
     // a clause opening in the clause ("Reporting to the CEO, the Director will").
     let before = Words::new(&text[sentence..start]);
@@ -817,81 +1255,121 @@ fn place_of(
         _ => after,
     };
     let after_words = Words::new(after);
+    // The last words before the title, read once: every cue below is compared with them.
+    let mut buf = [""; LAST_WORDS];
+    let before = last_words(before, &mut buf);
     // A veto first: "...reports to the Director of Operations".
-    let tail = before.without_determiner();
+    let tail = without_determiner(before, &t.determiners);
     // The longer cue wins where both tables match: "hearing from" is a self-reference, "from"
     // alone is not.
-    let longest = |table: &[&'static str], tail: Words<'_>| {
-        table
+    let longest = |index: &CueIndex, tail: &[&str]| {
+        index
+            .for_word(tail.last().copied())
             .iter()
             .copied()
-            .filter(|cue| tail.ends_with(cue))
+            .filter(|cue| ends_with(tail, cue))
             .max_by_key(|cue| cue.len())
     };
-    let other = longest(OTHER_ROLE, tail);
-    let own = longest(SELF_BEFORE, tail);
+    let other = longest(&t.other_role, tail);
+    let own = longest(&t.self_before, tail);
     if other.is_some_and(|o| own.is_none_or(|s| s.len() <= o.len())) {
         return None;
     }
     // "seeking an experienced, dynamic Director": describing words between cue and title.
-    let tail = tail.without_describing_words().without_determiner();
-    if let Some(cue) = SELF_BEFORE.iter().find(|cue| tail.ends_with(cue)) {
-        let rest = tail.before(cue);
-        if !NOT_SELF_BEFORE_CUE.iter().any(|w| rest.ends_with(w)) {
+    let tail = without_determiner(without_describing_words(tail), &t.determiners);
+    if let Some(cue) = t
+        .self_before
+        .for_word(tail.last().copied())
+        .iter()
+        .find(|cue| ends_with(tail, cue))
+    {
+        let rest = &tail[..tail.len() - cue.split(' ').count()];
+        if t.not_self_before_cue
+            .for_word(rest.last().copied())
+            .is_empty()
+        {
             return Some(Place::Before(cue));
         }
         return None;
     }
-    // "The X will", "Our X is responsible", "X - Job Description": the title opens a clause.
+    // "The X will", "Our X is responsible", "X - Job Description": the title opens a clause
+    // and a self-reference follows it.
+    let first_after = after_words.first();
+    let cue = t
+        .self_after
+        .for_word(first_after)
+        .iter()
+        .copied()
+        .find(|cue| after_words.starts_with(cue))
+        // Any verb in the present tense, the table's last entry.
+        .or_else(|| present_verb(after_words).then_some("*s"))?;
     // A capitalised "The" opens a sentence even where an export lost the full stop
     // ("Position Summary The Director ...").
-    let opens_clause = in_clause.without_determiner().is_empty() && in_clause.count() <= 1
+    let opens_clause = in_clause.without_determiner(&t.determiners).is_empty()
+        && in_clause.at_most(1)
         || in_clause
-            .iter()
-            .next_back()
+            .last()
             .is_some_and(|w| matches!(w, "The" | "Our" | "This"));
     // "Alex Kim, Head of Operations, says": a title in commas is an apposition.
     let apposition = after.trim_start().starts_with(',');
-    let someone_else = NOT_SELF_AFTER
+    let someone_else = t
+        .not_self_after
+        .for_word(first_after)
         .iter()
         .any(|cue| after_words.starts_with(cue));
-    if opens_clause
-        && !apposition
-        && !someone_else
-        && let Some(cue) = SELF_AFTER
-            .iter()
-            .find(|cue| after_words.starts_with(cue) || **cue == "*s" && present_verb(after_words))
-    {
-        return Some(Place::After(cue));
+    (opens_clause && !apposition && !someone_else).then_some(Place::After(cue))
+}
+
+/// Without up to six trailing describing words ("an *experienced and dynamic*"): words a
+/// title does not take on its left end the run.
+fn without_describing_words<'w, 'a>(words: &'w [&'a str]) -> &'w [&'a str] {
+    let mut w = words;
+    for _ in 0..6 {
+        match w.split_last() {
+            Some((last, rest)) if !stops_left(last) || last.eq_ignore_ascii_case("and") => {
+                w = rest;
+            }
+            _ => break,
+        }
     }
-    None
+    w
 }
 
 /// "The Director *oversees*", "*harnesses*", "*plays*": a word in -s right after the title
 /// that opens a clause is its verb (not "-ss", "-us", "-is": "across", "status", "basis").
 fn present_verb(after: Words<'_>) -> bool {
-    after.iter().next().is_some_and(|w| {
+    after.first().is_some_and(|w| {
         let lower = w.len() > 3
             && w.ends_with('s')
             && w.bytes().all(|b| b.is_ascii_lowercase())
             && !(w.ends_with("ss") || w.ends_with("us") || w.ends_with("is"));
-        lower && !has_word(OTHER_ROLE, w) && !has_word(TITLE_ENDS, w)
+        lower && !TABLES.other_role_words.contains(w) && !TABLES.title_ends.contains(w)
     })
 }
 
 /// Whether a title whose clause starts at `clause` opens the posting: the first line (after
 /// at most a short lead such as a company name and a dash), or a line of its own among the
 /// first [`FIRST_LINES`] lines.
-fn opens_posting(text: &str, line_start: usize, clause: usize, after: &str) -> bool {
-    let lines_above = text[..line_start]
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(FIRST_LINES)
-        .count();
+fn opens_posting(
+    scan: &mut Scan<'_>,
+    text: &str,
+    line_start: usize,
+    clause: usize,
+    after: &str,
+) -> bool {
+    let lines_above = scan.lines_above(line_start);
     if lines_above >= FIRST_LINES {
         return false;
     }
-    let lead_text = text[line_start..clause].trim_end();
+    // The lead: the line's text before the clause (its leading blanks read no differently).
+    let text_start = scan.line_text(line_start);
+    let lead_text = if clause <= text_start {
+        ""
+    } else if clause - text_start > LEAD_REACH {
+        return false;
+    } else {
+        text[text_start..clause].trim_end()
+    };
     let lead = Words::new(lead_text);
     // "Line manager: Head of Operations" is a field of another role; "Alex Kim, Head of
     // Operations" an apposition.
@@ -910,13 +1388,13 @@ fn opens_posting(text: &str, line_start: usize, clause: usize, after: &str) -> b
         return false;
     }
     if lines_above == 0 {
-        return lead.count() <= 6 && lead.iter().all(|w| !stops_left(w) || is_connector(w));
+        return lead.at_most(6) && lead.iter().all(|w| !stops_left(w) || is_connector(w));
     }
     // Further down, only a line that holds nothing but the title, under a line that is not a
     // label of another role ("Reports to:").
-    let rest_of_line = after.split('\n').next().unwrap_or("").trim();
-    let above = text[..line_start].trim_end();
-    lead.is_empty() && rest_of_line.is_empty() && !above.ends_with(':')
+    lead.is_empty()
+        && after.split('\n').next().unwrap_or("").trim().is_empty()
+        && !scan.under_a_label(line_start)
 }
 
 /// Whether the lines just above `line_start` introduce a contact person ("contact", "Name:").
@@ -934,6 +1412,12 @@ fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
     text.as_bytes()
         .get(..prefix.len())
         .is_some_and(|b| b.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
+    text.len()
+        .checked_sub(suffix.len())
+        .is_some_and(|cut| text.as_bytes()[cut..].eq_ignore_ascii_case(suffix.as_bytes()))
 }
 
 /// The label just before a title, if it is a title field ("Job Title:", "Position -").
@@ -960,54 +1444,6 @@ fn field_label(before: &str) -> Option<&'static str> {
     })
 }
 
-/// Where the clause holding `at` starts: after the last sentence mark, line break, colon,
-/// bullet or dash before it, and comma if `commas` ("Sr." and "V.P." do not end a sentence),
-/// at most 200 bytes back.
-fn clause_start(text: &str, at: usize, commas: bool) -> usize {
-    let bytes = text.as_bytes();
-    let floor = at.saturating_sub(200);
-    let mut i = at;
-    while i > floor {
-        let b = bytes[i - 1];
-        let ends = match b {
-            b'\n' | b'!' | b'?' | b';' | b':' | b'(' | b')' | b'[' | b']' | b'|' | b'"' | b'*' => {
-                true
-            }
-            b'.' => !abbreviation(&text[..i - 1]),
-            // "–", "—" and "•" are E2 80 93/94/A2.
-            0x93 | 0x94 | 0xA2 => i >= 3 && bytes[i - 3] == 0xE2 && bytes[i - 2] == 0x80,
-            b',' => commas,
-            // " - " separates fields like a dash ("Role - Head of Service").
-            b'-' => i >= 2 && bytes[i - 2] == b' ' && bytes.get(i) == Some(&b' '),
-            // Fields glued by an export: "Position SummaryThe Director".
-            b'a'..=b'z' => {
-                bytes[i].is_ascii_uppercase()
-                    && i >= 2
-                    && bytes[i - 2].is_ascii_lowercase()
-                    && bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase)
-            }
-            _ => false,
-        };
-        if ends {
-            return i;
-        }
-        i -= 1;
-    }
-    boundary_after(text, i)
-}
-
-/// "Sr", "V.P", "Dr", "St" before a full stop do not end a sentence.
-fn abbreviation(before_dot: &str) -> bool {
-    let word = before_dot
-        .rsplit(|c: char| c.is_whitespace())
-        .next()
-        .unwrap_or("");
-    matches!(
-        word.to_ascii_lowercase().as_str(),
-        "sr" | "jr" | "dr" | "st" | "mr" | "ms" | "mrs" | "dir" | "v" | "v.p" | "inc" | "co"
-    )
-}
-
 /// Where the title holding the level word at `at` starts: up to [`LEFT_WORDS`] words before
 /// it ("Senior Associate Director"), stopping at punctuation and at words a title does not
 /// take (articles, prepositions, the words of the cue tables).
@@ -1019,9 +1455,12 @@ fn left_start(text: &str, clause: usize, at: usize) -> usize {
         if trimmed.len() == before.len() {
             break; // at the clause start, or glued to something ("(Director")
         }
+        // After the whitespace, which may be wider than a byte (a no-break space).
         let word_start = trimmed
-            .rfind(|c: char| c.is_whitespace())
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let word = &trimmed[word_start..];
         // "Policy and Legal Director", "Finance & Operations Director": a joined title, when
         // capitalised words stand on both sides.
@@ -1037,7 +1476,7 @@ fn left_start(text: &str, clause: usize, at: usize) -> usize {
                 || !word
                     .chars()
                     .all(|c| c.is_alphanumeric() || matches!(c, '-' | '&' | '.' | '/'))
-                || word.ends_with('.') && !abbreviation(&word[..word.len() - 1])
+                || word.ends_with('.') && !scan::abbreviation(&word[..word.len() - 1])
                 || stops_left(word))
         {
             break;
@@ -1050,24 +1489,20 @@ fn left_start(text: &str, clause: usize, at: usize) -> usize {
 /// Where the title holding the level word at `at..end` ends: up to [`RIGHT_WORDS`] words
 /// after it ("of Finance and Strategy", ", Data Science"), stopping at punctuation, at words
 /// that end a title, and, after a capitalised level word, at the first lower-case word.
-fn right_end(text: &str, at: usize, end: usize) -> usize {
-    let bytes = text.as_bytes();
-    // A word glued by a hyphen ("director-level") belongs to the level word.
-    let mut stop = end;
-    while stop < bytes.len() && (bytes[stop] == b'-' || bytes[stop].is_ascii_alphanumeric()) {
-        if bytes[stop] == b'-' && !bytes.get(stop + 1).is_some_and(u8::is_ascii_alphabetic) {
-            break;
-        }
-        if bytes[stop].is_ascii_uppercase() && stop > 0 && bytes[stop - 1].is_ascii_lowercase() {
-            return stop; // "DirectorLocation"
-        }
-        stop += 1;
+/// `text` is the window read around the level word.
+fn right_end(scan: &mut Scan<'_>, text: &str, at: usize, end: usize) -> usize {
+    let t = &*TABLES;
+    // A word glued by a hyphen ("director-level") belongs to the level word; a field glued on
+    // ends the title ("DirectorLocation").
+    let (mut stop, glued) = scan.run_after(end, text.len());
+    if glued {
+        return stop;
     }
     let capitalised = text[at..].starts_with(|c: char| c.is_ascii_uppercase());
     // "VP Operations", "Director Origination": a capitalised word may follow a level word
     // directly; not a manager or lead ("Operations Manager Learning Disabilities").
-    let manager = text[..stop].to_ascii_lowercase().ends_with("manager")
-        || text[..stop].to_ascii_lowercase().ends_with("lead");
+    let manager = ends_with_ignore_case(&text[..stop], "manager")
+        || ends_with_ignore_case(&text[..stop], "lead");
     let stop_after_level = stop;
     let mut i = stop;
     for _ in 0..RIGHT_WORDS {
@@ -1101,10 +1536,9 @@ fn right_end(text: &str, at: usize, end: usize) -> usize {
         };
         // Capitalised, or a number ("CO 80221"): a word of a capitalised title.
         let upper = !word.starts_with(|c: char| c.is_lowercase());
-        let connector = matches!(
-            word.to_ascii_lowercase().as_str(),
-            "of" | "and" | "&" | "the"
-        );
+        let connector = ["of", "and", "&", "the"]
+            .iter()
+            .any(|c| word.eq_ignore_ascii_case(c));
         // Right after the level word only "of" or a separator leads on ("Director of X",
         // "Director, X"); "Operations Manager Learning Disabilities" ends at "Manager".
         let first = i == stop_after_level;
@@ -1113,12 +1547,12 @@ fn right_end(text: &str, at: usize, end: usize) -> usize {
         }
         // "Head of the Integrated Team": "the" only right after "of", before a capital.
         let of_the = word.eq_ignore_ascii_case("the")
-            && text[..i].trim_end().to_ascii_lowercase().ends_with(" of")
+            && ends_with_ignore_case(text[..i].trim_end(), " of")
             && text[j + word.len()..]
                 .trim_start()
                 .starts_with(|c: char| c.is_uppercase());
         if word.is_empty()
-            || has_word(TITLE_ENDS, word) && !of_the && (!upper || has_word(CAPITAL_ENDS, word))
+            || t.title_ends.contains(word) && !of_the && (!upper || t.capital_ends.contains(word))
             || joined && !upper
             || capitalised && !upper && !connector
         {
@@ -1143,141 +1577,10 @@ fn cut_glued_field(word: &str) -> &str {
     &word[..glue_at(word)]
 }
 
-/// Where a second word glued to the first starts ("RoleAs" -> 4), or the word's length.
-fn glue_at(word: &str) -> usize {
-    let b = word.as_bytes();
-    (3..b.len().saturating_sub(1))
-        .find(|&i| {
-            b[i - 1].is_ascii_lowercase()
-                && b[i].is_ascii_uppercase()
-                && b[i + 1].is_ascii_lowercase()
-                && b[i - 2].is_ascii_lowercase()
-        })
-        .unwrap_or(b.len())
-}
-
 /// Words that a title does not take on its left: articles, prepositions and the words of the
 /// self-reference and other-role tables ("seeking", "report", "with").
 fn stops_left(word: &str) -> bool {
-    const SMALL: &[&str] = &[
-        "a", "an", "the", "our", "your", "their", "its", "his", "her", "this", "that", "these",
-        "those", "is", "are", "be", "was", "will", "who", "of", "in", "on", "at", "for", "and",
-        "or", "we", "you", "us", "me", "i", "my",
-    ];
-    let in_cues = |table: &[&str]| {
-        table
-            .iter()
-            .any(|cue| cue.split(' ').any(|w| w.eq_ignore_ascii_case(word)))
-    };
-    has_word(SMALL, word)
-        || in_cues(SELF_BEFORE)
-        || in_cues(OTHER_ROLE)
-        || in_cues(LABELS) && word.ends_with(':')
-}
-
-fn has_word(table: &[&str], word: &str) -> bool {
-    let w = word.trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ':' | '"' | '\''));
-    table.iter().any(|t| t.eq_ignore_ascii_case(w))
-}
-
-/// The words of a short stretch of text, compared case-insensitively; no allocation.
-#[derive(Clone, Copy)]
-struct Words<'a> {
-    text: &'a str,
-}
-
-impl<'a> Words<'a> {
-    fn new(text: &'a str) -> Words<'a> {
-        Words { text: text.trim() }
-    }
-
-    fn iter(self) -> impl DoubleEndedIterator<Item = &'a str> {
-        self.text
-            .split(|c: char| c.is_whitespace() || matches!(c, ',' | '"' | '“' | '”'))
-            .filter(|w| !w.is_empty())
-            .flat_map(|w| {
-                // Two fields glued by an export ("SummaryThe", "RoleAs") are two words.
-                let cut = glue_at(w);
-                [Some(&w[..cut]), (cut < w.len()).then(|| &w[cut..])]
-                    .into_iter()
-                    .flatten()
-            })
-    }
-
-    fn count(self) -> usize {
-        self.iter().count()
-    }
-
-    fn is_empty(self) -> bool {
-        self.text.is_empty()
-    }
-
-    /// True when every word is in `table`.
-    fn words_are(self, table: &[&str]) -> bool {
-        self.iter().all(|w| has_word(table, w))
-    }
-
-    /// Without one trailing article or possessive ("seeking a" -> "seeking").
-    fn without_determiner(self) -> Words<'a> {
-        match self.iter().next_back() {
-            Some(last) if has_word(DETERMINERS, last) => self.without_last(),
-            _ => self,
-        }
-    }
-
-    /// Without up to six trailing describing words ("an *experienced and dynamic*"): words
-    /// a title does not take on its left end the run.
-    fn without_describing_words(self) -> Words<'a> {
-        let mut w = self;
-        for _ in 0..6 {
-            match w.iter().next_back() {
-                Some(last) if !stops_left(last) || last.eq_ignore_ascii_case("and") => {
-                    w = w.without_last();
-                }
-                _ => break,
-            }
-        }
-        w
-    }
-
-    /// Whether the words end with the words of `phrase` (single spaces in `phrase`).
-    fn ends_with(self, phrase: &str) -> bool {
-        let mut mine = self.iter().rev();
-        phrase
-            .split(' ')
-            .rev()
-            .all(|p| mine.next().is_some_and(|w| eq_word(w, p)))
-    }
-
-    /// Whether the words start with the words of `phrase`.
-    fn starts_with(self, phrase: &str) -> bool {
-        let mut mine = self.iter();
-        phrase
-            .split(' ')
-            .all(|p| mine.next().is_some_and(|w| eq_word(w, p)))
-    }
-
-    /// The words before a phrase these words end with.
-    fn before(self, phrase: &str) -> Words<'a> {
-        (0..phrase.split(' ').count()).fold(self, |w, _| w.without_last())
-    }
-
-    /// Without the last word.
-    fn without_last(self) -> Words<'a> {
-        match self.iter().next_back() {
-            // Words are slices of `text`: cut where the last one starts.
-            Some(last) => {
-                let at = last.as_ptr() as usize - self.text.as_ptr() as usize;
-                Words::new(&self.text[..at])
-            }
-            None => self,
-        }
-    }
-}
-
-fn eq_word(word: &str, table_word: &str) -> bool {
-    let w = word.trim_end_matches(['.', ':', ';', '\'']);
-    w.eq_ignore_ascii_case(table_word) || (table_word == "-" && matches!(w, "-" | "–" | "—"))
+    TABLES.small.contains(word) || TABLES.cue_words.contains(word)
 }
 
 #[cfg(test)]
@@ -1318,17 +1621,26 @@ mod tests {
     }
 
     #[test]
+    fn a_no_break_space_before_a_title_word_is_a_space() {
+        let n = read("We are seeking a Senior\u{a0}Finance Director.").unwrap();
+        assert_eq!(n.title, "Finance Director");
+    }
+
+    #[test]
+    fn a_text_denser_in_level_words_than_a_posting_is_read_up_to_a_budget() {
+        let text = "Job Title: Director of Operations\n".to_string() + &"vp ".repeat(20_000);
+        let n = read(&text).expect("the title field is read");
+        assert_eq!(n.title, "Director of Operations");
+        assert!(n.reason.contains("were not read"), "{}", n.reason);
+        let plain = "Job Title: Director of Operations\nWe run twelve depots.";
+        assert!(!read(plain).unwrap().reason.contains("not read"));
+    }
+
+    #[test]
     fn fields_glued_together_still_read() {
         let n =
             read("Job Posting: AcmePosition: Service and Training DirectorLocation: NY").unwrap();
         assert_eq!(n.level, Level::Director);
         assert_eq!(n.title, "Service and Training Director");
-    }
-
-    #[test]
-    fn words_compare_without_case_and_articles() {
-        let w = Words::new("We are Seeking an");
-        assert!(w.without_determiner().ends_with("are seeking"));
-        assert!(Words::new("Director will lead").starts_with("director will"));
     }
 }

@@ -133,23 +133,10 @@ impl Analysed {
     /// matches nothing.
     pub fn find_term(&self, term: &str, cues: &[crate::model::Cue]) -> Vec<Range<usize>> {
         if let Some(name) = term.strip_prefix("cue:") {
-            return match cues.iter().find(|c| c.name == name) {
-                Some(cue) => self.find_pattern(&PATTERNS.with(|cell| {
-                    // A model has a few dozen cues; each is parsed once per thread.
-                    let mut patterns = cell.borrow_mut();
-                    match patterns.get(cue.pattern.as_str()) {
-                        Some(p) => Rc::clone(p),
-                        None => {
-                            // The model validated its cues when it was loaded: should one
-                            // not parse, it matches nothing, as the scorer counts nothing.
-                            let parsed = Rc::new(
-                                CuePattern::parse(&cue.pattern, str::to_string).unwrap_or_default(),
-                            );
-                            patterns.insert(cue.pattern.as_str().into(), Rc::clone(&parsed));
-                            parsed
-                        }
-                    }
-                })),
+            return match pattern_of(name, cues) {
+                Some(pattern) => (0..self.words.len())
+                    .filter_map(|start| self.match_at(&pattern, start))
+                    .collect(),
                 None => Vec::new(),
             };
         }
@@ -170,67 +157,92 @@ impl Analysed {
         }
     }
 
-    /// Where a cue pattern matches: from its first word to the furthest word it can reach.
-    fn find_pattern(&self, pattern: &Pattern) -> Vec<Range<usize>> {
-        let (elements, not_after) = (&pattern.elements, &pattern.not_after);
-        let mut out = Vec::new();
-        if elements.is_empty() {
-            return out;
+    /// Where a cue pattern matches starting at word `start`: from that word to the furthest
+    /// word it can reach.
+    ///
+    /// As the scorer, the offsets reachable after each element are the bits of a mask (a
+    /// pattern spans at most 63 words): no allocation and no backtracking per word.
+    fn match_at(&self, pattern: &Pattern, start: usize) -> Option<Range<usize>> {
+        let elements = &pattern.elements;
+        // Most words start nothing: test the first element before any bookkeeping.
+        if !may_start(elements.first()?, &self.words[start].0) || self.negated[start] {
+            return None;
         }
-        for start in 0..self.words.len() {
-            // Most words start nothing: test the first element before any bookkeeping.
-            if !may_start(&elements[0], &self.words[start].0) || self.negated[start] {
-                continue;
-            }
-            let previous = start.checked_sub(1).map(|p| &self.words[p].0);
-            if let Some(Word::Stem(prev)) = previous
-                && not_after.iter().any(|s| **s == **prev)
-            {
-                continue;
-            }
-            // Offsets (relative to `start`) reachable after each element, as in the scorer.
-            let mut at = vec![0usize];
-            for element in elements {
-                let mut next = Vec::new();
-                for &p in &at {
-                    match element {
-                        Element::Gap(n) => next.extend(
-                            (0..=*n)
-                                .map(|k| p + k)
-                                .filter(|&q| start + q <= self.words.len()),
-                        ),
-                        Element::Stems { ids, optional } => {
-                            if *optional {
-                                next.push(p);
-                            }
-                            if let Some((Word::Stem(s), _)) = self.words.get(start + p)
-                                && ids.iter().any(|x| **x == **s)
-                            {
-                                next.push(p + 1);
-                            }
+        if let Some(Word::Stem(prev)) = start.checked_sub(1).map(|p| &self.words[p].0)
+            && pattern.not_after.iter().any(|s| **s == **prev)
+        {
+            return None;
+        }
+        // Offsets past the end of the words are not reachable.
+        let left = self.words.len() - start;
+        let within = u64::MAX >> 63usize.saturating_sub(left);
+        let word = |p: usize| self.words.get(start + p).map(|(w, _)| w);
+        let mut at = 1u64;
+        for element in elements {
+            let mut next = 0;
+            match element {
+                Element::Gap(n) => next = (0..=*n).fold(0, |reach, k| reach | at << k) & within,
+                Element::Stems { ids, optional } => {
+                    for p in bits(at) {
+                        if let Some(Word::Stem(s)) = word(p)
+                            && ids.iter().any(|x| **x == **s)
+                        {
+                            next |= 2 << p;
                         }
-                        Element::Number { min, max } => {
-                            if let Some((Word::Number(n), _)) = self.words.get(start + p)
-                                && (*min..=*max).contains(n)
-                            {
-                                next.push(p + 1);
-                            }
+                    }
+                    if *optional {
+                        next |= at;
+                    }
+                }
+                Element::Number { min, max } => {
+                    for p in bits(at) {
+                        if let Some(Word::Number(n)) = word(p)
+                            && (*min..=*max).contains(n)
+                        {
+                            next |= 2 << p;
                         }
                     }
                 }
-                next.sort_unstable();
-                next.dedup();
-                at = next;
-                if at.is_empty() {
-                    break;
-                }
             }
-            if let Some(&end) = at.iter().max().filter(|&&e| e > 0) {
-                out.push(self.words[start].1.start..self.words[start + end - 1].1.end);
+            at = next;
+            if at == 0 {
+                return None;
             }
         }
-        out
+        let end = 63 - at.leading_zeros() as usize;
+        (end > 0).then(|| self.words[start].1.start..self.words[start + end - 1].1.end)
     }
+}
+
+/// The offsets set in a mask, lowest first.
+fn bits(mut mask: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (mask != 0).then(|| {
+            let p = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            p
+        })
+    })
+}
+
+/// The pattern of the cue `name` among `cues`, parsed once per thread.
+fn pattern_of(name: &str, cues: &[crate::model::Cue]) -> Option<Rc<Pattern>> {
+    let cue = cues.iter().find(|c| c.name == name)?;
+    Some(PATTERNS.with(|cell| {
+        // A model has a few dozen cues; each is parsed once per thread.
+        let mut patterns = cell.borrow_mut();
+        match patterns.get(cue.pattern.as_str()) {
+            Some(p) => Rc::clone(p),
+            None => {
+                // The model validated its cues when it was loaded: should one not parse, it
+                // matches nothing, as the scorer counts nothing.
+                let parsed =
+                    Rc::new(CuePattern::parse(&cue.pattern, str::to_string).unwrap_or_default());
+                patterns.insert(cue.pattern.as_str().into(), Rc::clone(&parsed));
+                parsed
+            }
+        }
+    }))
 }
 
 /// Byte ranges of each of `terms` in `text`, for a model's evidence (its cues give the
@@ -260,9 +272,27 @@ pub fn find_masked(
     // Stems and stem pairs are looked up in one pass over the words; cues one by one.
     let mut unigrams: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     let mut bigrams: FxHashMap<(&str, &str), Vec<usize>> = FxHashMap::default();
+    // Cues by the stem they start with (or starting with a number): a word is tried only
+    // against the cues it can start, so many cues cost no more passes over the text.
+    let mut cues_by_stem: FxHashMap<String, Vec<(usize, Rc<Pattern>)>> = FxHashMap::default();
+    let mut cues_by_number: Vec<(usize, Rc<Pattern>)> = Vec::new();
     for (i, term) in terms.iter().enumerate() {
-        if term.starts_with("cue:") {
-            out[i] = analysed.find_term(term, model.cues());
+        if let Some(name) = term.strip_prefix("cue:") {
+            let Some(pattern) = pattern_of(name, model.cues()) else {
+                continue;
+            };
+            match pattern.elements.first() {
+                Some(Element::Stems { ids, .. }) => {
+                    for id in ids {
+                        cues_by_stem
+                            .entry(id.clone())
+                            .or_default()
+                            .push((i, Rc::clone(&pattern)));
+                    }
+                }
+                Some(Element::Number { .. }) => cues_by_number.push((i, pattern)),
+                _ => {}
+            }
         } else if let Some(pair) = term.split_once(' ') {
             bigrams.entry(pair).or_default().push(i);
         } else {
@@ -276,6 +306,20 @@ pub fn find_masked(
         }
     }
     for (at, (word, range)) in analysed.words.iter().enumerate() {
+        let cues = match word {
+            Word::Stem(s) => cues_by_stem.get(&**s).map_or(&[][..], Vec::as_slice),
+            Word::Number(_) => &cues_by_number,
+        };
+        let mut tried = usize::MAX;
+        for (i, pattern) in cues {
+            // A cue whose first word has two stems both of this word is tried once.
+            if *i != tried
+                && let Some(found) = analysed.match_at(pattern, at)
+            {
+                out[*i].push(found);
+            }
+            tried = *i;
+        }
         let Some(first) = stem(word) else { continue };
         if let Some(slots) = unigrams.get(first) {
             for &i in slots {
@@ -315,15 +359,20 @@ fn blank_markup(text: &str) -> std::borrow::Cow<'_, str> {
     }
     let mut out = bytes.to_vec();
     let mut i = 0;
+    // The first '>' at or after `i`, found again only once `i` passes it: text full of stray
+    // '<' ("a<b<c...") would otherwise look up to a tag's length ahead from each.
+    let (mut next_close, mut searched) = (None, false);
     while i < bytes.len() {
         match bytes[i] {
             b'<' => {
                 let starts_tag = bytes
                     .get(i + 1)
                     .is_some_and(|&b| b.is_ascii_alphabetic() || matches!(b, b'/' | b'!' | b'?'));
-                let close = bytes[i..bytes.len().min(i + 1025)]
-                    .iter()
-                    .position(|&b| b == b'>');
+                if !searched || next_close.is_some_and(|c| c < i) {
+                    next_close = memchr::memchr(b'>', &bytes[i..]).map(|c| i + c);
+                    searched = true;
+                }
+                let close = next_close.filter(|&c| c < i + 1025).map(|c| c - i);
                 if let (true, Some(close)) = (starts_tag, close) {
                     let mut end = i + close + 1;
                     let name = &bytes[i + 1..i + close];

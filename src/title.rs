@@ -1,4 +1,5 @@
-//! Job titles: the level a title names (head, director, vp, or none and why) and its function.
+//! Job titles: the rung a title names (individual, head, director, vp, executive, or none and
+//! why) and its function.
 //!
 //! The rules are the tables below, applied in order to a normalised title (lower case,
 //! "Sr." -> senior, "V.P." -> vp, "Ops" -> operations, "Dir." -> director, "–" and "|" ->
@@ -6,18 +7,30 @@
 //! (`../shared/corpora/PROVENANCE.md`), so the parser and the labels agree on what "a director
 //! title" is:
 //!
-//! 1. [`LEVELS`]: vp, director, head (Head of X, Head - X, X Head). Two levels named, even one
-//!    only in parentheses ("Director/VP of Ops", "Head of Ops (Director level)"), is no level:
-//!    the title leaves it open.
+//! 1. [`LEVELS`]: executive (the C-suite: CEO, Chief X Officer, President), vp, director, head
+//!    (Head of X, Head - X, X Head). Two levels named, even one only in parentheses
+//!    ("Director/VP of Ops", "Head of Ops (Director level)", "VP and CFO"), is no level: the
+//!    title leaves it open.
+//!
+//!    Then [`INDIVIDUAL`]: an individual-contributor or front-line role noun (engineer,
+//!    analyst, nurse, barista, intern...) with no leadership word anywhere ([`LEADERSHIP`]:
+//!    manager, lead, supervisor, principal, officer, executive, partner, owner...) is the
+//!    individual rung, as the corpus labels it (`ladder.csv`).
 //! 2. [`NOT_A_LEVEL`]: titles that name no management level (Managing Director, Head Chef,
 //!    Assistant Director, AVP, C-level mixes...), each with the reason.
 //! 3. A level beside an individual-contributor role noun ("VP, Software Engineer", "Director,
 //!    Data Scientist") is a corporate rank, not a management level.
+//!    A C-suite name beside another officer or executive is still the C-suite ("CISO /
+//!    Compliance Officer"); beside a manager, lead or individual role it is open.
 //! 4. Operations managers and leads are head level: the source article says the head of
 //!    operations "is also known as the operations manager or operations lead" (000:5), and the
 //!    corpus labels them so. Other managers ("Marketing Manager") are not a level here: the
 //!    articles equate only the operations manager with a head, and the corpus labels no other
 //!    manager title.
+//!
+//! 5. Any other title with a leadership word names no rung: [`NO_RUNG`] says why for the
+//!    common traps (Executive Assistant, Account Executive, Chief of Staff, Chief Engineer),
+//!    the rest get the general reason (a manager, lead or supervisor outside operations).
 //!
 //! The function is `operations` whenever the title names operations, else the function whose
 //! keyword comes first in the title (`FUNCTIONS`).
@@ -46,11 +59,11 @@ pub struct ParsedTitle {
 /// not. Each follows an exclusion of the corpus labelling rules (PROVENANCE.md, "Title ->
 /// level rules"), whose code is in the comment.
 pub const NOT_A_LEVEL: &[(&str, &str, &str)] = &[
-    // trainee
+    // trainee (a trainee post with no level word is the individual rung, see INDIVIDUAL)
     (
         r"\b(intern|internship|trainee|apprentice|student|volunteer|graduate scheme)\b",
         "",
-        "a trainee or volunteer post, not a management level",
+        "a trainee or volunteer post beside a level word, not that level",
     ),
     // assistant_to
     (
@@ -66,15 +79,9 @@ pub const NOT_A_LEVEL: &[(&str, &str, &str)] = &[
     ),
     // assistant_or_deputy
     (
-        r"\b(assistant|deputy|vice|sub)[ -]?(director|head)\b|\b(assistant|deputy) (regional |executive )?director\b",
+        r"\b(assistant|deputy|vice|sub)[ -]?(director|head)\b|\b(assistant|deputy) (regional |executive )?director\b|\b(assistant|deputy|associate) (chief|ceo|coo|cfo|cto|cio|cmo|president)\b",
         "",
         "assistant or deputy: a tier below the level named",
-    ),
-    // c_level_mix; "Vice President" is not a president, "Chief of Staff" not a C-level post
-    (
-        r"\b(ceo|coo|cfo|cto|cio|cmo|cro|cpo|chro|chief (?:executive|operating|financial|technology|information|marketing|revenue|product|people|commercial|data|digital|strategy|growth|customer|business)(?: officer)?)\b|(^|[^e] )president\b",
-        "",
-        "names a C-level post or a president, above the three levels",
     ),
     // director_exec_or_board, the officer and board half
     (
@@ -121,7 +128,14 @@ pub const NOT_A_LEVEL: &[(&str, &str, &str)] = &[
 const ROLE_NOUNS: &str = r"\b(engineer|developer|analyst|scientist|specialist|consultant|architect|officer|manager|lead|executive|associate|counsel|coordinator|representative|owner|administrator|technician|advisor|adviser|recruiter|designer|writer|editor|accountant|attorney|nurse|physician|planner|agent|clerk|supervisor)s?\b";
 
 /// The level patterns, highest first: a title naming a VP is vp even if "director" follows.
+/// "Vice President" is not a president; "Chief of Staff" and "Chief Engineer" are not the
+/// C-suite (a chief is an officer or the chief executive).
 pub const LEVELS: &[(Level, &str, &str)] = &[
+    (
+        Level::Executive,
+        r"\b(ceo|coo|cfo|cto|cio|ciso|cmo|cro|cpo|chro|cdo|cxo)\b|\bchief (?:[\w&-]+ ){1,6}officer\b|\bchief executive\b|(?:^|[^e] )president\b",
+        "names the C-suite: a chief officer, the chief executive or a president",
+    ),
     (
         Level::Vp,
         r"\b(vp|svp|evp|vice president|vice presidents)\b",
@@ -134,6 +148,38 @@ pub const LEVELS: &[(Level, &str, &str)] = &[
         Level::Head,
         r"\bhead of\b|^(global |regional |interim |acting |group |country )*head ?[-,:|]|\b(operations|business|sales|country|department|division|section|unit|function|team|group|marketing|product|engineering|finance|hr|technology|tech|it|data|analytics|regional|cluster|zonal|zone|area|circle|state|city|branch|category|segment|vertical|channel|account|accounts|practice|delivery|project|program|programme|plant|production|manufacturing|quality|procurement|purchasing|sourcing|logistics|supply chain|admin|administration|legal|compliance|risk|audit|tax|treasury|accounting|people|talent|recruitment|training|communications|brand|content|design|digital|growth|commercial|retail|customer|service|services|support|partnerships|strategy|research|security|infrastructure|network) head\b",
         "names a head: Head of X or X Head",
+    ),
+];
+
+/// Words that lead or own something: a title with one of these is not the individual rung,
+/// whatever role noun it has ("Engineering Manager", "Principal Engineer", "Account
+/// Executive", "Loan Officer" name no rung; the corpus drops them too).
+pub const LEADERSHIP: &str = r"\b(heads?|directors?|vp|svp|evp|vice president|chief|ceo|coo|cfo|cto|cio|cmo|presidents?|managers?|management|lead|leads|leader|leadership|supervisors?|supervising|principal|officers?|executives?|partners?|owners?|founders?|co-founder|cofounder|superintendent|foreman|forewoman|chair|chairman|chairwoman|chairperson|dean|commissioner|captain|controller|mgr)\b";
+
+/// Individual-contributor and front-line role nouns: with no [`LEADERSHIP`] word, a title
+/// naming one is the individual rung (nobody reports to the role as its manager).
+pub const INDIVIDUAL: &str = r"\b(engineers?|engineering intern|developers?|programmers?|analysts?|scientists?|researchers?|psychologists?|social workers?|veterinarians?|merchandisers?|illustrators?|trainers?|statisticians?|economists?|actuar(?:y|ies)|nurses?|midwi(?:fe|ves)|physicians?|doctors?|pharmacists?|therapists?|technicians?|technologists?|specialists?|coordinators?|assistants?|associates?|representatives?|reps?|designers?|architects?|teachers?|tutors?|instructors?|lecturers?|professors?|librarians?|curators?|archivists?|drivers?|baristas?|cooks?|chefs?|waiters?|waitress(?:es)?|bartenders?|cashiers?|receptionists?|secretar(?:y|ies)|clerks?|tellers?|agents?|advisors?|advisers?|consultants?|administrators?|accountants?|bookkeepers?|auditors?|underwriters?|paralegals?|attorneys?|lawyers?|solicitors?|counsel|writers?|copywriters?|editors?|translators?|journalists?|reporters?|testers?|operators?|mechanics?|electricians?|plumbers?|carpenters?|welders?|labou?rers?|cleaners?|janitors?|custodians?|caregivers?|carers?|aides?|guards?|recruiters?|planners?|buyers?|interns?|internship|trainees?|apprentices?|students?|volunteers?|fellows?|contributors?|servers?|housekeepers?|counsell?ors?|coach(?:es)?|surveyors?|attendants?|inspectors?|crew members?|team members?|crew|graduates?|stylists?|barbers?|hairdressers?|porters?|couriers?|pickers?|packers?|dishwashers?|hosts?|hostess(?:es)?|hygienists?|paramedics?|firefighters?|dispatchers?|estimators?|machinists?|installers?|painters?|landscapers?|gardeners?|nannies|nanny)\b";
+
+/// Titles whose leadership word leads nothing: `(pattern, reason)`, checked before the
+/// general "a manager outside operations" reason, so each trap says what it is. They name no
+/// rung (the corpus drops them: a leadership word is in the title, yet the post is neither a
+/// manager nor the C-suite).
+pub const NO_RUNG: &[(&str, &str)] = &[
+    (
+        r"\b(executive|personal|administrative) assistants?\b",
+        "an assistant to an executive: supports a leader, and names no rung of its own",
+    ),
+    (
+        r"\b(account|sales|business development|client|customer success|marketing|recruitment|media) executives?\b",
+        "an account or sales executive: \"executive\" is a seller's title here, not a leader; names no rung",
+    ),
+    (
+        r"\bchief of staff\b",
+        "a chief of staff runs a leader's office: not the C-suite; names no rung",
+    ),
+    (
+        r"\bchief (engineer|scientist|architect|economist|technologist|editor|pilot|mate|steward|inspector|examiner|cook|chef|clerk|accountant|estimator|surveyor|designer|nurse|pharmacist|resident)s?\b",
+        "the chief of a craft (chief engineer, scientist, architect...): its most senior practitioner, not a C-suite officer; names no rung",
     ),
 ];
 
@@ -239,6 +285,9 @@ const OPERATIONS: &str = r"\b(operations?|operational|bizops|revops)\b";
 struct Rules {
     not_a_level: Vec<(Regex, Option<Regex>, &'static str)>,
     role_nouns: Regex,
+    leadership: Regex,
+    individual: Regex,
+    no_rung: Vec<(Regex, &'static str)>,
     levels: Vec<(Level, Regex, &'static str)>,
     ops_manager: Vec<(Regex, bool)>,
     ops_frontline: Regex,
@@ -257,6 +306,9 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
             .map(|(p, unless, why)| (re(p), (!unless.is_empty()).then(|| re(unless)), *why))
             .collect(),
         role_nouns: re(ROLE_NOUNS),
+        leadership: re(LEADERSHIP),
+        individual: re(INDIVIDUAL),
+        no_rung: NO_RUNG.iter().map(|(p, why)| (re(p), *why)).collect(),
         levels: LEVELS.iter().map(|(l, p, why)| (*l, re(p), *why)).collect(),
         ops_manager: OPS_MANAGER
             .iter()
@@ -346,6 +398,20 @@ pub fn parse(title: &str) -> ParsedTitle {
             names.join(" and ")
         ));
     }
+    // An individual contributor's title: a role noun and no word that leads anything.
+    if named.is_empty()
+        && !rules.leadership.is_match(&t)
+        && let Some(m) = rules.individual.find(&t)
+    {
+        return ParsedTitle {
+            level: Some(Level::Individual),
+            function,
+            reason: format!(
+                "names an individual contributor's role (matched {:?}) and no leadership word",
+                m.as_str()
+            ),
+        };
+    }
     for (re, unless, why) in &rules.not_a_level {
         if re.is_match(&t) && !unless.as_ref().is_some_and(|u| u.is_match(&t)) {
             return none(why);
@@ -353,11 +419,25 @@ pub fn parse(title: &str) -> ParsedTitle {
     }
     if let Some((level, re, why)) = named.first() {
         // "Executive" is part of "Executive Vice President", "Associate" of "Associate
-        // Director": those are levels, not role nouns.
-        let rest = t
+        // Director", "Officer" of "Chief Operating Officer": those are levels, not role nouns.
+        let mut rest = t
             .replace("executive vice president", "")
             .replace("associate director", "");
-        if let Some(m) = rules.role_nouns.find(&rest) {
+        // The C-suite's own words are no other role: beside another officer or executive
+        // ("CISO / Compliance Officer", "Fractional CFO - Executive Roster") a chief is still
+        // the C-suite; a manager, lead or individual role beside it leaves the title open
+        // ("CTO / Lead Developer", "CRO Project Manager").
+        let executive = *level == Level::Executive;
+        if executive {
+            rest = re.replace_all(&rest, " ").into_owned();
+        }
+        let c_suite_word =
+            |w: &str| matches!(w, "officer" | "officers" | "executive" | "executives");
+        if let Some(m) = rules
+            .role_nouns
+            .find_iter(&rest)
+            .find(|m| !(executive && c_suite_word(m.as_str())))
+        {
             return none(&format!(
                 "also names the role {:?}: the level is a rank of that role, not a management level",
                 m.as_str()
@@ -397,7 +477,16 @@ pub fn parse(title: &str) -> ParsedTitle {
                 .to_string(),
         };
     }
-    none("names no head, director or vice president")
+    if let Some((_, why)) = rules.no_rung.iter().find(|(re, _)| re.is_match(&t)) {
+        return none(why);
+    }
+    if let Some(m) = rules.leadership.find(&t) {
+        return none(&format!(
+            "leads something ({:?}) but names no rung: a manager, lead or supervisor outside operations sits between the individual and the head rungs",
+            m.as_str()
+        ));
+    }
+    none("names no rung: no leadership word and no known individual role")
 }
 
 /// [`parse`], remembered per thread: postings and exports repeat a few thousand titles, and

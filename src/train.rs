@@ -2,7 +2,7 @@
 //! optionally, labelled postings.
 //!
 //! # Method
-//! A multinomial logistic regression (softmax over head, director, vp) on the model's
+//! A multinomial logistic regression (softmax over the levels in the data) on the model's
 //! features (see [`crate::model`]): term values are sublinear tf-idf, L2-normalised; cues are
 //! 0/1. It is fit by full-batch Adam for a fixed number of steps from zero, so training is
 //! deterministic. Why this learner: its weights are additive per feature, so the evidence shown
@@ -20,7 +20,7 @@
 
 use crate::features::{FeatureKey, terms};
 use crate::labelled::LabelledError;
-use crate::level::Level;
+use crate::level::{Level, PerLevel};
 use crate::model::{Cue, Model, ModelError, Provenance, Value};
 pub use crate::settings::Config;
 use std::collections::BTreeMap;
@@ -209,13 +209,22 @@ pub fn train(
             idf.push(((1.0 + n_docs) / (1.0 + (in_articles + in_postings) as f32)).ln() + 1.0);
         }
     }
+    // The model knows the levels its data hold: the articles describe head, director and
+    // vp; labelled postings may add the rungs below and above.
+    let mut levels = [false; Level::COUNT];
+    for e in articles.iter().chain(postings) {
+        levels[e.level.index()] = true;
+    }
     let n_terms = keys.len();
-    let mut prior = vec![[0.0f32; 3]; n_terms];
+    let mut prior = vec![[0.0f32; Level::COUNT]; n_terms];
     for cue in &cues {
         keys.push(FeatureKey::Cue(cue.name.clone()));
         idf.push(CUE_IDF);
-        let mut p = [0.0; 3];
-        p[cue.level.index()] = cue.weight * config.cue_scale;
+        let mut p = [0.0; Level::COUNT];
+        // A cue towards a level the data do not hold would push towards nothing.
+        if levels[cue.level.index()] {
+            p[cue.level.index()] = cue.weight * config.cue_scale;
+        }
         prior.push(p);
     }
     let untrained = Model::new(
@@ -223,7 +232,8 @@ pub fn train(
         keys.clone(),
         idf.clone(),
         prior.clone(),
-        [0.0; 3],
+        [0.0; Level::COUNT],
+        levels,
         cues.clone(),
     )?;
 
@@ -253,7 +263,7 @@ pub fn train(
             });
         }
     }
-    let (mut weights, mut bias) = fit(&docs, &groups, &prior, n_terms, config);
+    let (mut weights, mut bias) = fit(&docs, &groups, &prior, n_terms, levels, config);
     let mut provenance = provenance;
     provenance.config = Some(config.clone());
     if config.calibrate && postings.len() >= CALIBRATION_MIN_POSTINGS {
@@ -263,7 +273,9 @@ pub fn train(
         }
         provenance.temperature = t;
     }
-    Ok(Model::new(provenance, keys, idf, weights, bias, cues)?)
+    Ok(Model::new(
+        provenance, keys, idf, weights, bias, levels, cues,
+    )?)
 }
 
 /// Sample weights that give each level the same total weight (the set's size over the number
@@ -276,16 +288,16 @@ fn balance_weights(set: &[Example], level_balance: f32, source_balance: f32) -> 
             .entry((e.level.index(), e.group.as_deref()))
             .or_default() += 1;
     }
-    let mut level_mass = [0.0f32; 3];
+    let mut level_mass = [0.0f32; Level::COUNT];
     for (&(level, _), &n) in &cells {
         level_mass[level] += (n as f32).powf(1.0 - source_balance);
     }
     // Each level's share of the total weight: n^(1 - level_balance), normalised.
-    let mut per_level = [0usize; 3];
+    let mut per_level = [0usize; Level::COUNT];
     for e in set {
         per_level[e.level.index()] += 1;
     }
-    let shares: [f32; 3] = per_level.map(|n| (n as f32).powf(1.0 - level_balance));
+    let shares: PerLevel<f32> = per_level.map(|n| (n as f32).powf(1.0 - level_balance));
     let share_total: f32 = shares.iter().sum::<f32>().max(f32::MIN_POSITIVE);
     set.iter()
         .map(|e| {
@@ -315,8 +327,8 @@ fn source_spread(
     groups.dedup();
     let group_of = |e: &Example| groups.binary_search(&e.group.as_deref()).unwrap_or(0);
     // sizes[group][level], df[term][group][level]
-    let mut sizes = vec![[0usize; 3]; groups.len()];
-    let mut df: BTreeMap<&FeatureKey, Vec<[u32; 3]>> = BTreeMap::new();
+    let mut sizes = vec![[0usize; Level::COUNT]; groups.len()];
+    let mut df: BTreeMap<&FeatureKey, Vec<PerLevel<u32>>> = BTreeMap::new();
     for (e, doc) in postings.iter().zip(terms) {
         let g = group_of(e);
         sizes[g][e.level.index()] += 1;
@@ -324,12 +336,16 @@ fn source_spread(
         seen.sort();
         seen.dedup();
         for key in seen {
-            df.entry(key).or_insert_with(|| vec![[0; 3]; groups.len()])[g][e.level.index()] += 1;
+            df.entry(key)
+                .or_insert_with(|| vec![[0; Level::COUNT]; groups.len()])[g][e.level.index()] += 1;
         }
     }
-    let totals: [usize; 3] = std::array::from_fn(|l| sizes.iter().map(|s| s[l]).sum::<usize>());
-    let lean = |counts: &[u32; 3], sizes: &[usize; 3], min: usize| -> Option<usize> {
-        let compared: Vec<usize> = (0..3).filter(|&l| sizes[l] >= min.max(1)).collect();
+    let totals: PerLevel<usize> =
+        std::array::from_fn(|l| sizes.iter().map(|s| s[l]).sum::<usize>());
+    let lean = |counts: &PerLevel<u32>, sizes: &PerLevel<usize>, min: usize| -> Option<usize> {
+        let compared: Vec<usize> = (0..Level::COUNT)
+            .filter(|&l| sizes[l] >= min.max(1))
+            .collect();
         if compared.len() < 2 || counts.iter().all(|&c| c == 0) {
             return None;
         }
@@ -341,7 +357,8 @@ fn source_spread(
     };
     df.into_iter()
         .map(|(key, per_group)| {
-            let total: [u32; 3] = std::array::from_fn(|l| per_group.iter().map(|c| c[l]).sum());
+            let total: PerLevel<u32> =
+                std::array::from_fn(|l| per_group.iter().map(|c| c[l]).sum());
             let overall = lean(&total, &totals, 1);
             let sources = per_group
                 .iter()
@@ -381,10 +398,12 @@ fn temperature(
         calibrate: false,
         ..config.clone()
     };
-    let mut held_out: Vec<([f32; 3], usize, f32)> = Vec::new();
+    let mut held_out: Vec<(PerLevel<f32>, usize, f32)> = Vec::new();
     let counts = level_counts(postings);
+    let mut levels = [false; Level::COUNT];
     for fold in cross_fit(articles, postings, cues, &inner, &folds) {
         let Fold { model, test, .. } = fold?;
+        levels = model.levels;
         for i in test {
             let e = &postings[i];
             let balance = 1.0 / counts[e.level.index()].max(1) as f32;
@@ -399,7 +418,9 @@ fn temperature(
         let t = log_t.exp() as f32;
         held_out
             .iter()
-            .map(|(s, y, w)| -f64::from(*w) * crate::model::softmax(s.map(|x| x / t))[*y].ln())
+            .map(|(s, y, w)| {
+                -f64::from(*w) * crate::model::softmax(s.map(|x| x / t), levels)[*y].ln()
+            })
             .sum()
     };
     // Golden-section search for the minimum over t in [0.05, 20]; the loss is unimodal in t.
@@ -428,54 +449,55 @@ fn temperature(
 fn fit(
     docs: &[(Vec<Value>, usize, f32)],
     groups: &[usize],
-    prior: &[[f32; 3]],
+    prior: &[PerLevel<f32>],
     n_terms: usize,
+    levels: PerLevel<bool>,
     config: &Config,
-) -> (Vec<[f32; 3]>, [f32; 3]) {
+) -> (Vec<PerLevel<f32>>, PerLevel<f32>) {
     let n = prior.len();
     let n_groups = groups.iter().max().map_or(1, |&g| g + 1);
     let total: f32 = docs.iter().map(|d| d.2).sum::<f32>().max(f32::MIN_POSITIVE);
-    let mut w: Vec<[f32; 3]> = prior.to_vec();
+    let mut w: Vec<PerLevel<f32>> = prior.to_vec();
     // The shared bias at `n`, then the offsets of groups 1.. (group 0 has none).
-    w.extend(std::iter::repeat_n([0.0f32; 3], n_groups));
+    w.extend(std::iter::repeat_n([0.0f32; Level::COUNT], n_groups));
     let offset_l2 = config.source_bias.unwrap_or(0.0);
     let (lr, beta1, beta2, eps) = (0.05f32, 0.9f32, 0.999f32, 1e-8f32);
     let mut adam = Adam::new(w.len());
-    let mut grad = vec![[0.0f32; 3]; w.len()];
+    let mut grad = vec![[0.0f32; Level::COUNT]; w.len()];
     for _ in 0..config.steps {
         for (i, g) in grad.iter_mut().enumerate() {
             let (lambda, target) = if i < n_terms {
-                (config.l2, [0.0; 3])
+                (config.l2, [0.0; Level::COUNT])
             } else if i < n {
                 (config.cue_l2, prior[i])
             } else if i == n {
-                (0.0, [0.0; 3])
+                (0.0, [0.0; Level::COUNT])
             } else {
-                (offset_l2, [0.0; 3])
+                (offset_l2, [0.0; Level::COUNT])
             };
-            for l in 0..3 {
+            for l in 0..Level::COUNT {
                 g[l] = lambda * (w[i][l] - target[l]);
             }
         }
         for ((values, y, weight), &group) in docs.iter().zip(groups) {
             let b = n + group;
-            let mut s: [f32; 3] =
+            let mut s: PerLevel<f32> =
                 std::array::from_fn(|l| w[n][l] + if group > 0 { w[b][l] } else { 0.0 });
             for x in values {
-                for l in 0..3 {
+                for l in 0..Level::COUNT {
                     s[l] += x.value * w[x.feature as usize][l];
                 }
             }
-            let p = crate::model::softmax(s);
+            let p = crate::model::softmax(s, levels);
             let scale = weight / total;
-            let err: [f32; 3] =
+            let err: PerLevel<f32> =
                 std::array::from_fn(|l| scale * (p[l] as f32 - if l == *y { 1.0 } else { 0.0 }));
             for x in values {
-                for l in 0..3 {
+                for l in 0..Level::COUNT {
                     grad[x.feature as usize][l] += x.value * err[l];
                 }
             }
-            for l in 0..3 {
+            for l in 0..Level::COUNT {
                 grad[n][l] += err[l];
                 if group > 0 {
                     grad[b][l] += err[l];
@@ -488,25 +510,25 @@ fn fit(
     w.truncate(n);
     if n_groups > 1 {
         // One shared bias for unseen postings: fitted with the weights held.
-        let scores: Vec<[f32; 3]> = docs
+        let scores: Vec<PerLevel<f32>> = docs
             .iter()
             .map(|(values, _, _)| {
-                let mut s = [0.0f32; 3];
+                let mut s = [0.0f32; Level::COUNT];
                 for x in values {
-                    for l in 0..3 {
+                    for l in 0..Level::COUNT {
                         s[l] += x.value * w[x.feature as usize][l];
                     }
                 }
                 s
             })
             .collect();
-        let mut b = vec![[0.0f32; 3]];
+        let mut b = vec![[0.0f32; Level::COUNT]];
         let mut adam = Adam::new(1);
         for _ in 0..config.steps {
-            let mut g = [0.0f32; 3];
+            let mut g = [0.0f32; Level::COUNT];
             for ((_, y, weight), s) in docs.iter().zip(&scores) {
-                let p = crate::model::softmax(std::array::from_fn(|l| s[l] + b[0][l]));
-                for l in 0..3 {
+                let p = crate::model::softmax(std::array::from_fn(|l| s[l] + b[0][l]), levels);
+                for l in 0..Level::COUNT {
                     g[l] += weight / total * (p[l] as f32 - if l == *y { 1.0 } else { 0.0 });
                 }
             }
@@ -519,25 +541,33 @@ fn fit(
 
 /// Adam's moment estimates for a vector of per-level parameters.
 struct Adam {
-    m: Vec<[f32; 3]>,
-    v: Vec<[f32; 3]>,
+    m: Vec<PerLevel<f32>>,
+    v: Vec<PerLevel<f32>>,
     t: i32,
 }
 
 impl Adam {
     fn new(n: usize) -> Adam {
         Adam {
-            m: vec![[0.0; 3]; n],
-            v: vec![[0.0; 3]; n],
+            m: vec![[0.0; Level::COUNT]; n],
+            v: vec![[0.0; Level::COUNT]; n],
             t: 0,
         }
     }
 
-    fn step(&mut self, w: &mut [[f32; 3]], grad: &[[f32; 3]], lr: f32, b1: f32, b2: f32, eps: f32) {
+    fn step(
+        &mut self,
+        w: &mut [PerLevel<f32>],
+        grad: &[PerLevel<f32>],
+        lr: f32,
+        b1: f32,
+        b2: f32,
+        eps: f32,
+    ) {
         self.t += 1;
         let (c1, c2) = (1.0 - b1.powi(self.t), 1.0 - b2.powi(self.t));
         for i in 0..w.len() {
-            for l in 0..3 {
+            for l in 0..Level::COUNT {
                 let g = grad[i][l];
                 self.m[i][l] = b1 * self.m[i][l] + (1.0 - b1) * g;
                 self.v[i][l] = b2 * self.v[i][l] + (1.0 - b2) * g * g;
@@ -607,8 +637,8 @@ pub fn cross_fit<'a>(
 }
 
 /// Counts of examples per level, for reports.
-pub fn level_counts(examples: &[Example]) -> [usize; 3] {
-    let mut c = [0; 3];
+pub fn level_counts(examples: &[Example]) -> PerLevel<usize> {
+    let mut c = [0; Level::COUNT];
     for e in examples {
         c[e.level.index()] += 1;
     }
@@ -663,7 +693,7 @@ mod tests {
         let err = parse_examples(csv, "training/responsibilities.csv").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "training data training/responsibilities.csv, line 4: unknown level \"boss\": expected head, director or vp"
+            "training data training/responsibilities.csv, line 4: unknown level \"boss\": expected individual, head, director, vp or executive"
         );
         let cues = "name,family,level,weight,pattern,note\n\
                     a,scope,vp,1,board,n\n\

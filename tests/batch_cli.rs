@@ -77,16 +77,18 @@ fn output_keeps_input_columns_then_adds_the_result_columns() {
         "named_title",
         "described_level",
         "confidence",
+        "score_individual",
         "score_head",
         "score_director",
         "score_vp",
+        "score_executive",
         "evidence",
         "error",
     ];
     assert_eq!(headers.iter().collect::<Vec<_>>(), want);
     assert_eq!(rows[0].iter().take(3).collect::<Vec<_>>(), ["7", VP, "x"]);
     let confidence: f64 = field(&headers, &rows[0], "confidence").parse().unwrap();
-    assert!(confidence > 1.0 / 3.0 && confidence <= 1.0);
+    assert!(confidence > 1.0 / 5.0 && confidence <= 1.0);
     assert!(field(&headers, &rows[0], "evidence").contains("cue:reports_to_ceo="));
 }
 

@@ -122,7 +122,7 @@ fn cli(input: &[u8], format: &str) -> Vec<u8> {
 fn expected_fields(r: &RowResult, with_title: bool) -> Vec<String> {
     let mut fields = match r.scored() {
         None => {
-            let mut f = vec![String::new(); 10];
+            let mut f = vec![String::new(); joblevel::batch::RESULT_COLUMNS.len() - 1];
             f.push(r.error().unwrap().to_string());
             f
         }

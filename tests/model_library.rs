@@ -30,13 +30,15 @@ fn cross_validation_never_trains_on_its_test_fold() {
         2,
         eval::CV_SEED,
         true,
-        |_, train_rows, test_rows| {
+        |fold| {
             assert!(
-                train_rows.iter().all(|r| !test_rows.contains(r)),
-                "{train_rows:?} vs {test_rows:?}"
+                fold.train.iter().all(|r| !fold.test.contains(r)),
+                "{:?} vs {:?}",
+                fold.train,
+                fold.test
             );
-            assert_eq!(train_rows.len() + test_rows.len(), 6);
-            for &r in test_rows {
+            assert_eq!(fold.train.len() + fold.test.len(), 6);
+            for &r in fold.test {
                 tested[r] += 1;
             }
         },
@@ -48,17 +50,22 @@ fn cross_validation_never_trains_on_its_test_fold() {
         pairs
             .iter()
             .zip(&postings)
-            .all(|(pair, p)| pair.0 == p.level)
+            .all(|(pair, p)| pair.gold == p.level)
     );
 }
 
 #[test]
-fn shipped_default_model_is_what_training_on_dev_and_extra_csv_gives() {
+fn shipped_default_model_is_what_training_on_the_three_corpora_gives() {
     let Some(data) = dev_csv() else { return };
-    let extra = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/extra.csv");
-    let extra = std::fs::read(&extra).expect("extra.csv is beside dev.csv");
+    let corpus = |name: &str| {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/corpora")
+            .join(name);
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{name} is beside dev.csv: {e}"))
+    };
+    let (extra, ladder) = (corpus("extra.csv"), corpus("ladder.csv"));
     let mut examples = Vec::new();
-    for data in [&data, &extra] {
+    for data in [&data, &extra, &ladder] {
         let postings = labelled::read(data, &Columns::default(), true)
             .unwrap()
             .postings;
@@ -76,7 +83,8 @@ fn shipped_default_model_is_what_training_on_dev_and_extra_csv_gives() {
     assert!(
         retrained.to_json() == builtin::DEFAULT_MODEL,
         "training/model.json is stale: regenerate it with `joblevel train --labelled \
-         ../shared/corpora/dev.csv --labelled ../shared/corpora/extra.csv -o training/model.json`"
+         ../shared/corpora/dev.csv --labelled ../shared/corpora/extra.csv --labelled \
+         ../shared/corpora/ladder.csv -o training/model.json`"
     );
 }
 

@@ -40,7 +40,7 @@ fn the_named_level_answers_and_the_described_level_is_scored_without_the_title()
     );
     assert_eq!(v["described"]["level"], "vp");
     let p = &v["described"]["probabilities"];
-    let sum: f64 = ["head", "director", "vp"]
+    let sum: f64 = ["individual", "head", "director", "vp", "executive"]
         .iter()
         .map(|l| p[l].as_f64().unwrap())
         .sum();

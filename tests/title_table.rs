@@ -76,7 +76,20 @@ fn not_a_level_titles_say_why() {
         ("Creative Director", "craft or front-line"),
         ("Director of Photography", "directs a craft"),
         ("Data Scientist (C13/VP)", "rank of that role"),
-        ("Marketing Manager", "names no head"),
+        ("Marketing Manager", "outside operations"),
+        ("Chief of Staff", "names no rung"),
+        ("Chief of Staff", "leader's office"),
+        ("Executive Assistant", "assistant to an executive"),
+        ("Account Executive", "seller's title"),
+        ("Chief Engineer", "chief of a craft"),
+        ("Chief Scientist", "chief of a craft"),
+        ("Assistant to the CEO", "supports a leader"),
+        ("Deputy Director", "tier below"),
+        ("Deputy CEO", "tier below"),
+        ("VP, Software Engineer", "rank of that role"),
+        ("CTO / Lead Developer", "rank of that role"),
+        ("Executive Director", "company officer"),
+        ("Team Lead", "outside operations"),
     ] {
         let p = title::parse(t);
         assert_eq!(p.level, None, "{t}");

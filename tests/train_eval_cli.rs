@@ -1,6 +1,7 @@
 //! `joblevel train` and `joblevel eval` on files: saved models reload to the same predictions,
 //! and eval figures match a hand computation.
 
+use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 
 mod common;
@@ -142,7 +143,13 @@ fn eval_figures_match_a_hand_computation() {
     close("balanced_accuracy", 5.0 / 6.0);
     assert_eq!(
         m["confusion"],
-        serde_json::json!([[1, 0, 1], [0, 1, 0], [0, 0, 1]])
+        serde_json::json!([
+            [0, 0, 0, 0, 0],
+            [0, 1, 0, 1, 0],
+            [0, 0, 1, 0, 0],
+            [0, 0, 0, 1, 0],
+            [0, 0, 0, 0, 0]
+        ])
     );
 }
 
@@ -262,12 +269,12 @@ fn leave_one_source_out_holds_out_each_source_and_reports_it() {
                 .iter()
                 .map(|l| l["support"].as_u64().unwrap())
                 .collect::<Vec<_>>(),
-            [1, 1, 1]
+            [0, 1, 1, 1, 0]
         );
     }
     // The pooled confusion is the sum of the groups'.
-    for gold in 0..3 {
-        for pred in 0..3 {
+    for gold in 0..5 {
+        for pred in 0..5 {
             let sum: u64 = groups
                 .iter()
                 .map(|g| g["metrics"]["confusion"][gold][pred].as_u64().unwrap())
@@ -410,7 +417,8 @@ fn training_on_postings_of_one_level_or_none_is_refused_with_the_reason() {
         .assert()
         .code(5)
         .stderr(predicates::str::contains("no usable labelled posting"));
-    // Two levels with a handful of postings each train, with a warning per thin level.
+    // Two levels with a handful of postings each train, with a warning per thin level; a
+    // level with none is one the model does not know, not a thin one.
     let thin = "description,level\nRun the shift,head\nSet the regional plan,director\n";
     joblevel()
         .args(["train", "--labelled", "-"])
@@ -418,7 +426,7 @@ fn training_on_postings_of_one_level_or_none_is_refused_with_the_reason() {
         .assert()
         .success()
         .stderr(predicates::str::contains("only 1 labelled head postings"))
-        .stderr(predicates::str::contains("only 0 labelled vp postings"));
+        .stderr(predicates::str::contains("only 0").not());
 }
 
 #[test]
@@ -454,4 +462,179 @@ fn a_binary_labelled_file_is_refused_without_echoing_it() {
         assert!(err.contains("binary (NUL byte at offset 18)"), "{err}");
         assert!(err.len() < 300, "{err}");
     }
+}
+
+/// A labelled file of `(title, text, level)` rows, written to `dir`.
+fn labelled_file(dir: &Path, name: &str, rows: &[(&str, &str, &str)]) -> PathBuf {
+    let mut csv = String::from("title,description,level\n");
+    for (title, text, level) in rows {
+        csv += &format!("{title},\"{text}\",{level}\n");
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, csv).unwrap();
+    path
+}
+
+#[test]
+fn eval_reports_every_rung_and_leadership_answered_among_the_three() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = common::five_rung_model(dir.path());
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let files = [
+        root.join("tests/data/five_rungs.csv"),
+        root.join("corpora/labelled.csv"),
+    ];
+    let files: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let args = ["--model", model.to_str().unwrap(), "--mask-title"];
+    let json = eval_json(&[&args[..], &["--format", "json"]].concat(), &files);
+    let confusion = json["metrics"]["confusion"].as_array().unwrap();
+    assert_eq!(confusion.len(), 5);
+    // Gold counts per rung, read from the files themselves.
+    let mut levels = Vec::new();
+    for file in &files {
+        let mut reader = csv::Reader::from_path(file).unwrap();
+        for row in reader.deserialize::<std::collections::HashMap<String, String>>() {
+            levels.push(row.unwrap()["level"].clone());
+        }
+    }
+    let gold = |level: &str| levels.iter().filter(|l| *l == level).count();
+    let leadership = gold("head") + gold("director") + gold("vp");
+    assert!(gold("individual") > 0 && gold("executive") > 0 && leadership > 0);
+    for (i, level) in ["individual", "head", "director", "vp", "executive"]
+        .iter()
+        .enumerate()
+    {
+        let row: u64 = confusion[i]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_u64().unwrap())
+            .sum();
+        assert_eq!(row as usize, gold(level), "{level}");
+    }
+    // The three-rung figures count the leadership postings only, answered among the three.
+    assert_eq!(json["management"]["rows"], leadership);
+    let forced = json["management"]["confusion"].as_array().unwrap();
+    assert_eq!(
+        forced[0]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_u64().unwrap())
+            .sum::<u64>(),
+        0
+    );
+    assert!(
+        forced.iter().all(|r| r[0] == 0 && r[4] == 0),
+        "no outer rung among the three"
+    );
+    let called = json["leadership_as_individual"]["called_individual"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(json["leadership_as_individual"]["rows"], leadership);
+    assert_eq!(
+        called,
+        confusion[1][0].as_u64().unwrap()
+            + confusion[2][0].as_u64().unwrap()
+            + confusion[3][0].as_u64().unwrap()
+    );
+    let out = joblevel()
+        .arg("eval")
+        .args(args)
+        .args(&files)
+        .output()
+        .unwrap();
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        shown.contains(&format!(
+            "head/director/vp postings ({leadership}), answered among those three"
+        )),
+        "{shown}"
+    );
+    assert!(shown.contains("executive"), "{shown}");
+}
+
+#[test]
+fn eval_with_title_answers_from_the_title_column() {
+    let dir = tempfile::tempdir().unwrap();
+    // One bland text under three titles: only the title tells them apart.
+    let text = "Keep the work of the team on track and answer questions from colleagues.";
+    let file = labelled_file(
+        dir.path(),
+        "titled.csv",
+        &[
+            ("Head of Operations", text, "head"),
+            ("Director of Operations", text, "director"),
+            ("VP of Operations", text, "vp"),
+        ],
+    );
+    let with = eval_json(&["--with-title", "--format", "json"], &[&file]);
+    assert_eq!(with["metrics"]["accuracy"], 1.0);
+    let without = eval_json(&["--basis", "described", "--format", "json"], &[&file]);
+    assert!(
+        without["metrics"]["accuracy"].as_f64().unwrap() < 1.0,
+        "one text, one answer"
+    );
+}
+
+#[test]
+fn also_train_postings_are_trained_on_but_never_tested() {
+    let dir = tempfile::tempdir().unwrap();
+    let (both, a, b) = labelled_with_sources(dir.path());
+    let json = eval_json(
+        &[
+            "--mask-title",
+            "--cv",
+            "3",
+            "--format",
+            "json",
+            "--also-train",
+            b.to_str().unwrap(),
+        ],
+        &[&a],
+    );
+    // Only the tested file's postings are in the figures.
+    assert_eq!(json["metrics"]["rows"], 3);
+    assert!(json["setup"].as_str().unwrap().contains("3-fold"));
+    // Without a cross-validation there is nothing to train: refused.
+    joblevel()
+        .args(["eval", "--also-train"])
+        .arg(&b)
+        .arg(&both)
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn eval_fit_counts_own_titles_and_titles_two_rungs_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = common::five_rung_model(dir.path());
+    let text = "Run the day-to-day shift team on the warehouse floor and report to the Director of Operations.";
+    let file = labelled_file(
+        dir.path(),
+        "fit.csv",
+        &[
+            ("Head of Operations", text, "head"),
+            ("Director of Operations", text, "director"),
+            ("Deputy Director of Operations", text, "director"),
+        ],
+    );
+    let json = eval_json(
+        &[
+            "--model",
+            model.to_str().unwrap(),
+            "--mask-title",
+            "--fit",
+            "--format",
+            "json",
+        ],
+        &[&file],
+    );
+    let fit = &json["fit"];
+    // Two titles name a level ("Deputy Director" names none); two rungs from head is vp, from
+    // director individual and executive: 1 + 2 + 2 re-titled cases.
+    assert_eq!(fit["true_titles"], 2);
+    assert_eq!(fit["two_away"], 5);
+    let rate = fit["true_rate"].as_f64().unwrap();
+    assert_eq!(rate, fit["true_fit"].as_f64().unwrap() / 2.0);
 }

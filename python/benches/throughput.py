@@ -17,7 +17,9 @@ with the `title` column as the named title, as `joblevel batch` does with that f
   what Spark and Arrow cost without scoring.
 
 "Rows per CPU s" is the per-core rate: on a shared machine other processes change it less
-than the wall clock. Prints a Markdown table.
+than the wall clock; "vs CLI" divides it by the CLI's with one thread, the ratio issue 21
+sets targets on (0.6 for the package, 0.5 for Spark). Prints a Markdown table. The issue
+measures on 20,000 rows: `gen_postings 20000 > FILE` (examples/gen_postings.rs) and pass FILE.
 """
 
 from __future__ import annotations
@@ -148,6 +150,10 @@ def main() -> None:
             *median3(lambda: in_process(lambda: clf.classify_columns(texts, titles, threads))),
         ))
     results.append((
+        "`classify_many` (dicts with evidence), 1 thread",
+        *median3(lambda: in_process(lambda: clf.classify_many(texts, titles, threads=1))),
+    ))
+    results.append((
         "`classify_many` (dicts with evidence), 2 threads",
         *median3(lambda: in_process(lambda: clf.classify_many(texts, titles, threads=2))),
     ))
@@ -156,10 +162,12 @@ def main() -> None:
     mb = path.stat().st_size / 1e6
     print(f"{rows} rows, {mb:.0f} MB ({path.name}), {os.cpu_count()} cores")
     print()
-    print("| what | seconds | rows/s | CPU s | rows per CPU s |")
-    print("|---|---:|---:|---:|---:|")
+    print("| what | seconds | rows/s | CPU s | rows per CPU s | vs CLI |")
+    print("|---|---:|---:|---:|---:|---:|")
+    cli_cpu = results[0][2]
     for what, wall, cpu in results:
-        print(f"| {what} | {wall:.2f} | {rows / wall:,.0f} | {cpu:.2f} | {rows / cpu:,.0f} |")
+        print(f"| {what} | {wall:.2f} | {rows / wall:,.0f} | {cpu:.2f} | {rows / cpu:,.0f} "
+              f"| {cli_cpu / cpu:.2f} |")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@
 
 Reads the CSV (header, quoted multi-line fields), scores the `description` column with the
 `title` column masked out, and writes Parquet with every input column plus joblevel's result
-columns. The joblevel wheel must be installed on every executor (README, "Python and Spark").
+columns (level, the named and described levels, a score per rung: score_individual ...
+score_executive). The joblevel wheel must be installed on every executor (README, "Python and Spark").
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ def main() -> None:
     args.add_argument(
         "--model", default="default", help="default, articles, or a model file on every executor"
     )
+    args.add_argument(
+        "--levels",
+        default="five",
+        choices=["five", "three"],
+        help="five rungs (individual to executive), or head, director and vp only",
+    )
     args.add_argument("--master", help="e.g. local[2]; spark-submit sets it otherwise")
     a = args.parse_args()
 
@@ -35,7 +42,7 @@ def main() -> None:
     spark = builder.getOrCreate()
     df = spark.read.csv(a.input, header=True, multiLine=True, escape='"')
     scored = joblevel.spark.score(
-        df, text=a.text_column, title=a.title_column or None, model=a.model
+        df, text=a.text_column, title=a.title_column or None, model=a.model, levels=a.levels
     )
     scored.write.mode("overwrite").parquet(a.output)
     # Counted from the written files: counting `scored` would score every row again.

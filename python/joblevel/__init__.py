@@ -1,4 +1,5 @@
-"""joblevel: is a job description a Head, a Director or a VP level role? How sure, and why.
+"""joblevel: at which rung is a job description? An individual contributor's role, a Head, a
+Director, a VP or the C-suite (executive); how sure, and why.
 
 The scoring engine is the joblevel Rust library, compiled in (`joblevel._joblevel`); the
 answers are the ones `joblevel classify --format json` prints.
@@ -10,6 +11,15 @@ answers are the ones `joblevel classify --format json` prints.
 ('vp', 'described', 'vp')
 >>> joblevel.title("Sr. Director of Ops")["level"]
 'director'
+>>> joblevel.LEVELS                                  # the ladder, lowest first
+['individual', 'head', 'director', 'vp', 'executive']
+
+Every answer has a probability and a score for each of the five rungs; a rung the model does not
+know, or that `levels="three"` leaves out, has probability 0. `levels="three"` keeps the answer
+among head, director and vp, for data that holds only leadership postings:
+
+>>> joblevel.Classifier(levels="three").answers
+['head', 'director', 'vp']
 
 Many rows at once, in parallel with the GIL released, one result per row, errors per row:
 
@@ -26,13 +36,14 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any, Iterable, Optional
 
-from ._joblevel import COLUMNS, MAX_TEXT_BYTES, MODELS, Classifier, title
+from ._joblevel import COLUMNS, LEVELS, MAX_TEXT_BYTES, MODELS, Classifier, title
 
 if TYPE_CHECKING:
     import pandas
 
 __all__ = [
     "COLUMNS",
+    "LEVELS",
     "MAX_TEXT_BYTES",
     "MODELS",
     "Classifier",
@@ -44,32 +55,44 @@ __all__ = [
 ]
 
 
-def cached_classifier(model: str = "default") -> Classifier:
-    """The classifier for `model`, built once per process and shared.
+def cached_classifier(model: str = "default", levels: str = "five") -> Classifier:
+    """The classifier for `model` and `levels`, built once per process and shared.
 
     Spark executors and pandas UDFs call this, so a worker process loads the model once
     however many batches it scores.
     """
-    return _cached(model)
+    return _cached(model, levels)
 
 
 @functools.lru_cache(maxsize=None)
-def _cached(model: str) -> Classifier:
-    return Classifier(model)
+def _cached(model: str, levels: str = "five") -> Classifier:
+    return Classifier(model, levels=levels)
 
 
 def classify(
-    text: str, title: Optional[str] = None, *, model: str = "default", basis: str = "named"
+    text: str,
+    title: Optional[str] = None,
+    *,
+    model: str = "default",
+    basis: str = "named",
+    levels: str = "five",
 ) -> dict[str, Any]:
-    """`Classifier(model).classify(text, title, basis)`, the model loaded once per process."""
-    return cached_classifier(model).classify(text, title, basis)
+    """`Classifier(model, levels=levels).classify(text, title, basis)`, the model loaded once
+    per process."""
+    return cached_classifier(model, levels).classify(text, title, basis)
 
 
 def fit(
-    title: str, text: str, *, model: str = "default", min_confidence: float = 0.5
+    title: str,
+    text: str,
+    *,
+    model: str = "default",
+    min_confidence: float = 0.5,
+    levels: str = "five",
 ) -> dict[str, Any]:
-    """Does `title` fit the level `text` describes? What `joblevel fit --format json` prints."""
-    return cached_classifier(model).fit(title, text, min_confidence)
+    """Does `title` fit the level `text` describes, on the ladder individual < head < director
+    < vp < executive? What `joblevel fit --format json` prints."""
+    return cached_classifier(model, levels).fit(title, text, min_confidence)
 
 
 def score_frame(
@@ -79,19 +102,22 @@ def score_frame(
     *,
     model: str = "default",
     threads: Optional[int] = None,
+    levels: str = "five",
 ) -> "pandas.DataFrame":
     """`df` with the result columns (`COLUMNS`) appended, one result per row, index kept.
 
     `text` names the text column; `title`, if given, the title column: a row's title is its
     named level and is masked out of the text before the described level is scored (without
     one, the title is read from the text). A row that cannot be scored gets `None` results and
-    its reason in `error`. A column of `df` already named like a
-    result column is kept, and the result column is named `joblevel_<name>` instead.
+    its reason in `error`. The scores are one column per rung, `score_individual` to
+    `score_executive`; `levels="three"` answers among head, director and vp only. A column of
+    `df` already named like a result column is kept, and the result column is named
+    `joblevel_<name>` instead.
     """
     import pandas
 
     titles: Optional[Iterable[Any]] = df[title] if title is not None else None
-    columns = cached_classifier(model).classify_columns(df[text], titles, threads)
+    columns = cached_classifier(model, levels).classify_columns(df[text], titles, threads)
     taken = set(df.columns)
     renamed = {name: f"joblevel_{name}" if name in taken else name for name in columns}
     results = pandas.DataFrame(

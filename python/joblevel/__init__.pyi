@@ -4,13 +4,20 @@ from typing import Any, Iterable, Literal, Optional, TypedDict
 
 import pandas
 
-LevelName = Literal["head", "director", "vp"]
+LevelName = Literal["individual", "head", "director", "vp", "executive"]
 Basis = Literal["named", "described"]
+Levels = Literal["five", "three"]
+"""The rungs an answer may take: all five, or head, director and vp only (`--levels`)."""
 
 class ByLevel(TypedDict):
+    """One number per rung, every rung always present (probability 0 for a rung the model or
+    `levels` leaves out)."""
+
+    individual: float
     head: float
     director: float
     vp: float
+    executive: float
 
 class Evidence(TypedDict):
     level: LevelName
@@ -73,18 +80,27 @@ MODELS: list[str]
 MAX_TEXT_BYTES: int
 """Longest text scored by `classify_many` / `classify_columns`, in UTF-8 bytes (as `joblevel batch`)."""
 COLUMNS: list[tuple[str, Literal["str", "float"]]]
-"""The columns of `classify_columns`, in order, with the Python type of their values."""
+"""The columns of `classify_columns`, in order, with the Python type of their values: a score
+per rung, `score_individual` ... `score_executive`."""
+LEVELS: list[LevelName]
+"""The ladder, lowest first: `individual`, `head`, `director`, `vp`, `executive`."""
 
 class Classifier:
-    """Scores job descriptions as head, director or vp level.
+    """Scores job descriptions on the ladder individual < head < director < vp < executive.
 
     `model`: "default", "articles" or the path of a file from `joblevel train -o`;
-    `top`: evidence terms kept per level. Thread-safe; scoring releases the GIL.
+    `top`: evidence terms kept per level; `levels`: "five", or "three" for head, director
+    and vp only. Thread-safe; scoring releases the GIL.
     """
 
-    def __init__(self, model: str = "default", top: int = 5) -> None: ...
+    def __init__(self, model: str = "default", top: int = 5, levels: Levels = "five") -> None: ...
     @property
     def model(self) -> str: ...
+    @property
+    def levels(self) -> Levels: ...
+    @property
+    def answers(self) -> list[LevelName]:
+        """The levels this classifier answers with, lowest first."""
     def classify(
         self, text: str, title: Optional[str] = None, basis: Basis = "named"
     ) -> Answer: ...
@@ -107,14 +123,24 @@ class Classifier:
 def title(title: str) -> ParsedTitle:
     """The level a job title names, its function and why (`joblevel title --format json`)."""
 
-def cached_classifier(model: str = "default") -> Classifier:
-    """The classifier for `model`, built once per process and shared."""
+def cached_classifier(model: str = "default", levels: Levels = "five") -> Classifier:
+    """The classifier for `model` and `levels`, built once per process and shared."""
 
 def classify(
-    text: str, title: Optional[str] = None, *, model: str = "default", basis: Basis = "named"
+    text: str,
+    title: Optional[str] = None,
+    *,
+    model: str = "default",
+    basis: Basis = "named",
+    levels: Levels = "five",
 ) -> Answer: ...
 def fit(
-    title: str, text: str, *, model: str = "default", min_confidence: float = 0.5
+    title: str,
+    text: str,
+    *,
+    model: str = "default",
+    min_confidence: float = 0.5,
+    levels: Levels = "five",
 ) -> FitAnswer: ...
 def score_frame(
     df: pandas.DataFrame,
@@ -123,5 +149,6 @@ def score_frame(
     *,
     model: str = "default",
     threads: Optional[int] = None,
+    levels: Levels = "five",
 ) -> pandas.DataFrame:
     """`df` with the result columns (`COLUMNS`) appended; errors per row in `error`."""

@@ -37,16 +37,20 @@ def score(
     *,
     model: str = "default",
     threads: Optional[int] = 1,
+    levels: str = "five",
 ) -> "pyspark.sql.DataFrame":
     """`df` with the result columns appended: `score_frame` run on every partition.
 
     `model`: a built-in name, or a model file path readable on every executor (a shared file
     system, or the same path in every executor's image). `threads`: scoring threads per task;
     1 by default, since Spark already runs one task per executor core (`spark.task.cpus`).
+    `levels`: `"five"` (individual to executive) or `"three"` (head, director, vp only). The
+    result columns are `COLUMNS`: a score per rung (`score_individual` ... `score_executive`)
+    whatever `levels`, so the schema does not depend on it.
     """
 
     def score_batches(batches: Iterator["pandas.DataFrame"]) -> Iterator["pandas.DataFrame"]:
         for batch in batches:
-            yield score_frame(batch, text, title, model=model, threads=threads)
+            yield score_frame(batch, text, title, model=model, threads=threads, levels=levels)
 
     return df.mapInPandas(score_batches, schema=result_schema(df))

@@ -9,7 +9,7 @@
 use joblevel::answer::Described;
 use joblevel::batch::{MAX_TEXT_BYTES, RowError};
 use joblevel::error::InputError;
-use joblevel::{Answer, Basis, Level, Model, builtin, fit};
+use joblevel::{Answer, Basis, Level, Model, Rungs, builtin, fit};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyFloat, PyList, PyString};
@@ -18,44 +18,54 @@ use std::path::Path;
 
 /// The columns of [`Classifier::classify_columns`], in order, with the Python type of their
 /// values (`None` in every column but `error` for a row that could not be scored).
-const COLUMNS: [(&str, &str); 10] = [
+const COLUMNS: [(&str, &str); 12] = [
     ("level", "str"),
     ("basis", "str"),
     ("named_level", "str"),
     ("named_title", "str"),
     ("described_level", "str"),
     ("confidence", "float"),
+    ("score_individual", "float"),
     ("score_head", "float"),
     ("score_director", "float"),
     ("score_vp", "float"),
+    ("score_executive", "float"),
     ("error", "str"),
 ];
 
 /// One input row: the text and its title, or why it cannot be scored.
 type Input = Result<(String, Option<String>), String>;
 
-/// Scores job descriptions as head, director or vp level.
+/// Scores job descriptions on the ladder individual < head < director < vp < executive.
 ///
-/// `Classifier(model="default", top=5)`: `model` is `"default"` (built in: the source articles,
-/// the cue rules and weights learned from labelled postings), `"articles"` (built in: the
-/// articles and cues only) or the path of a model file written by `joblevel train -o`; `top` is
-/// the number of evidence terms kept per level. Safe to share between threads; every scoring
-/// method releases the GIL while it works.
+/// `Classifier(model="default", top=5, levels="five")`: `model` is `"default"` (built in: the
+/// source articles, the cue rules and weights learned from labelled postings), `"articles"`
+/// (built in: the articles and cues only) or the path of a model file written by `joblevel
+/// train -o`; `top` is the number of evidence terms kept per level; `levels` the rungs an
+/// answer may take, as `--levels`: `"five"` (individual contributors, head, director, vp, the
+/// C-suite) or `"three"` (head, director and vp only, for data that holds only leadership
+/// postings). A level the model does not know or `levels` leaves out has probability 0.
+/// Safe to share between threads; every scoring method releases the GIL while it works.
 #[pyclass(frozen, module = "joblevel")]
 struct Classifier {
     inner: joblevel::Classifier,
     model: String,
+    levels: Rungs,
 }
 
 #[pymethods]
 impl Classifier {
     #[new]
-    #[pyo3(signature = (model = "default", top = 5))]
-    fn new(py: Python<'_>, model: &str, top: usize) -> PyResult<Classifier> {
+    #[pyo3(signature = (model = "default", top = 5, levels = "five"))]
+    fn new(py: Python<'_>, model: &str, top: usize, levels: &str) -> PyResult<Classifier> {
+        let rungs = parse_levels(levels)?;
         let loaded = py.detach(|| load_model(model))?;
         Ok(Classifier {
-            inner: joblevel::Classifier::new(loaded).with_top(top),
+            inner: joblevel::Classifier::new(loaded)
+                .with_top(top)
+                .with_rungs(rungs),
             model: model.to_string(),
+            levels: rungs,
         })
     }
 
@@ -65,8 +75,28 @@ impl Classifier {
         &self.model
     }
 
+    /// The rungs asked for: `"five"` or `"three"`.
+    #[getter]
+    fn levels(&self) -> &'static str {
+        self.levels.as_str()
+    }
+
+    /// The levels this classifier answers with, lowest first: the model's levels among the
+    /// rungs asked for. The others are in every answer with probability 0.
+    #[getter]
+    fn answers(&self) -> Vec<&'static str> {
+        self.inner.levels().map(Level::as_str).collect()
+    }
+
     fn __repr__(&self) -> String {
-        format!("joblevel.Classifier(model={:?})", self.model)
+        match self.levels {
+            Rungs::Five => format!("joblevel.Classifier(model={:?})", self.model),
+            rungs => format!(
+                "joblevel.Classifier(model={:?}, levels={:?})",
+                self.model,
+                rungs.as_str()
+            ),
+        }
     }
 
     /// Both answers to one posting (plain text or HTML): the dict `joblevel classify --format
@@ -128,8 +158,9 @@ impl Classifier {
 
     /// Like `classify_many`, as columns: a dict of equal-length lists named by `COLUMNS`, which
     /// `pandas.DataFrame(...)` takes as it is. A row that cannot be scored has `None` in every
-    /// column but `error`, which is `None` for a scored row. `confidence` and the scores are
-    /// the described level's. Cheaper than `classify_many`: no per-row dicts.
+    /// column but `error`, which is `None` for a scored row. `confidence` and the scores
+    /// (`score_individual` ... `score_executive`, one per rung, as `joblevel batch` writes
+    /// them) are the described level's. Cheaper than `classify_many`: no per-row dicts.
     #[pyo3(signature = (texts, titles = None, threads = None, basis = "named"))]
     fn classify_columns(
         &self,
@@ -188,8 +219,9 @@ impl Classifier {
     }
 }
 
-/// The level a job title names (head, director, vp, or None), its function and the reason: the
-/// dict `joblevel title --format json` prints. A blank title raises `ValueError`.
+/// The level a job title names (individual, head, director, vp, executive, or None), its
+/// function and the reason: the dict `joblevel title --format json` prints. A blank title
+/// raises `ValueError`.
 #[pyfunction]
 fn title(py: Python<'_>, title: &str) -> PyResult<Py<PyAny>> {
     if title.trim().is_empty() {
@@ -207,6 +239,7 @@ fn _joblevel(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MODELS", builtin::NAMES.to_vec())?;
     m.add("MAX_TEXT_BYTES", MAX_TEXT_BYTES)?;
     m.add("COLUMNS", COLUMNS.to_vec())?;
+    m.add("LEVELS", Level::ALL.map(Level::as_str).to_vec())?;
     Ok(())
 }
 
@@ -215,6 +248,18 @@ fn load_model(spec: &str) -> PyResult<Model> {
     match builtin::model(spec) {
         Some(model) => Ok(model),
         None => Model::load(Path::new(spec)).map_err(|e| PyValueError::new_err(e.to_string())),
+    }
+}
+
+/// `"five"` or `"three"`, as `--levels`.
+fn parse_levels(levels: &str) -> PyResult<Rungs> {
+    match levels {
+        "five" => Ok(Rungs::Five),
+        "three" => Ok(Rungs::Three),
+        _ => Err(PyValueError::new_err(format!(
+            "levels {levels:?}: expected \"five\" (individual, head, director, vp, executive) \
+             or \"three\" (head, director, vp)"
+        ))),
     }
 }
 

@@ -71,3 +71,18 @@ def cli_batch(cli, generated_csv) -> pandas.DataFrame:
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     return pandas.DataFrame(rows).set_index("id")
 
+
+
+@pytest.fixture(scope="session")
+def five_rung_model(cli, tmp_path_factory) -> Path:
+    """A small model that answers on all five rungs whatever the shipped one knows: trained on
+    tests/data/five_rungs.csv and corpora/labelled.csv, as the Rust tests train it."""
+    path = tmp_path_factory.mktemp("model") / "five-rungs.json"
+    done = run_cli(
+        cli, "train",
+        "--labelled", str(REPO / "tests" / "data" / "five_rungs.csv"),
+        "--labelled", str(REPO / "corpora" / "labelled.csv"),
+        "-o", str(path),
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    return path

@@ -79,10 +79,11 @@ def test_columns_on_generated_rows_match_cli_batch(generated, cli_batch):
     for name in ["level", "basis", "named_level", "described_level"]:
         assert columns[name] == list(expected[name]), name
     assert columns["error"] == [None] * len(generated)
-    assert len(set(columns["level"])) == 3, "the generated rows should cover every level"
-    assert len(set(columns["described_level"])) == 3
+    # The generated rows are leadership postings: at least head, director and vp.
+    assert len(set(columns["level"])) >= 3, "the generated rows should cover every level"
+    assert len(set(columns["described_level"])) >= 3
     # batch writes 4 decimals
-    for name in ["confidence", "score_head", "score_director", "score_vp"]:
+    for name in ["confidence"] + [f"score_{level}" for level in joblevel.LEVELS]:
         worst = max(abs(a - b) for a, b in zip(columns[name], expected[name]))
         assert worst <= 0.00005 + 1e-9, name
 

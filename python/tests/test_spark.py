@@ -90,3 +90,27 @@ def test_rdd_pipe_runs_the_cli_as_a_line_filter(spark, generated, cli_batch, cli
     got = got.set_index("id").loc[cli_batch.index]
     for name in ["level", "basis", "named_level", "described_level", "confidence", "error"]:
         assert list(got[name]) == list(cli_batch[name]), name
+
+
+# Last: it loads another model in the workers, which the once-per-worker count above would see.
+def test_levels_three_keeps_the_schema_and_answers_among_the_three(spark, five_rung_model):
+    rows = pandas.DataFrame(
+        {
+            "id": ["1", "2"],
+            "description": [
+                "Make coffee for customers, keep the bar clean and take payments at the till.",
+                "Reporting to the board of directors, you lead the whole organisation.",
+            ],
+        }
+    )
+    df = spark.createDataFrame(rows)
+    five = joblevel.spark.score(df, text="description", model=str(five_rung_model))
+    three = joblevel.spark.score(df, text="description", model=str(five_rung_model), levels="three")
+    assert five.schema == three.schema
+    names = [f.name for f in five.schema.fields]
+    assert [n for n in names if n.startswith("score_")] == [
+        f"score_{level}" for level in joblevel.LEVELS
+    ]
+    got = three.toPandas().set_index("id")
+    assert set(got.level) <= {"head", "director", "vp"}
+    assert got.error.isna().all()

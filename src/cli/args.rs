@@ -4,7 +4,7 @@
 
 use super::Error;
 use joblevel::labelled::Columns;
-use joblevel::{Classifier, Model, builtin};
+use joblevel::{Classifier, Model, Rungs, builtin};
 use std::path::Path;
 
 /// `--model`: which model scores.
@@ -14,6 +14,11 @@ pub struct ModelArg {
     /// (the two source articles and cues only), or a JSON file from `joblevel train -o`.
     #[arg(long, default_value = "default", value_name = "MODEL")]
     pub model: String,
+    /// Rungs an answer may take: `five` (individual, head, director, vp, executive) or
+    /// `three` (head, director, vp only: for files that hold only leadership postings, as
+    /// before the ladder had five rungs).
+    #[arg(long, value_enum, default_value_t = Rungs::Five, value_name = "RUNGS")]
+    pub levels: Rungs,
 }
 
 impl ModelArg {
@@ -33,7 +38,9 @@ impl ModelArg {
 
     /// A classifier over the model, listing `top` evidence terms per level.
     pub fn classifier(&self, top: usize) -> Result<Classifier, Error> {
-        Ok(Classifier::new(self.load()?).with_top(top))
+        Ok(Classifier::new(self.load()?)
+            .with_top(top)
+            .with_rungs(self.levels))
     }
 }
 

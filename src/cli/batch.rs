@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 /// case, spaces and `_` ignored) or given with --text-column; several columns are joined:
 /// --text-column description,requirements. A title column (title, job_title, position, ...
 /// or --title-column) is the named title (it wins over the text), is masked out of the text
-/// before scoring, and adds two columns: title_level (head, director, vp or none) and fit
+/// before scoring, and adds two columns: title_level (individual, head, director, vp, executive or none) and fit
 /// (fits, over-titled, under-titled, title-not-a-level or uncertain; see `joblevel fit`).
 ///
 /// An input column that has the name of an added column (a labelled export's own `level`,

@@ -10,14 +10,18 @@ use std::path::PathBuf;
 ///
 /// Parses the title's level (see `joblevel title`), classifies the description with the
 /// posting's own title masked out (so "As Director of Operations you will..." is not evidence
-/// for director, while "reports to the VP" is evidence of a level below VP), and compares:
+/// for director, while "reports to the VP" is evidence of a level below VP), and compares on
+/// the ladder individual < head < director < vp < executive:
 ///
 ///   fits               the description's level is neither below nor above the title's
 ///                      (each side has probability at most 1 - --min-confidence)
 ///   over-titled        the description's level is below the title's (probability at
-///                      least --min-confidence)
-///   under-titled       the description's level is above the title's (same)
-///   title-not-a-level  the title names no management level (the reason is shown)
+///                      least --min-confidence): a "Head of X" whose text reads as an
+///                      individual contributor's job
+///   under-titled       the description's level is above the title's (same): a "VP" whose
+///                      text reads as the C-suite
+///   title-not-a-level  the title names no level (the reason is shown), or one outside the
+///                      rungs asked for (--levels three and "Software Engineer")
 ///   uncertain          a side's probability is between 1 - --min-confidence and it
 ///
 /// Exit code: 0 fits, 1 over- or under-titled, 6 title-not-a-level or uncertain,
@@ -26,6 +30,7 @@ use std::path::PathBuf;
 /// Examples:
 ///   joblevel fit --title "Director of Operations" corpora/head-operations.txt
 ///   pbpaste | joblevel fit --title "Head of Operations" --format json
+///   joblevel fit --levels three --title "Director of Operations" corpora/head-operations.txt
 #[derive(clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -73,30 +78,53 @@ fn render(fit: &Fit, min_confidence: f64) -> String {
     let p = &fit.prediction;
     let named = fit.title.level.map_or("none", |l| l.as_str());
     let mut out = format!("title:        {named}: {}\n", fit.title.reason);
+    let probabilities: Vec<String> = super::classify::answered(p)
+        .map(|l| format!("{l} {:.2}", p.probabilities[l.index()]))
+        .collect();
     out += &format!(
-        "description:  {} (confidence {:.2}; head {:.2}, director {:.2}, vp {:.2})\n",
-        p.level, p.confidence, p.probabilities[0], p.probabilities[1], p.probabilities[2]
+        "description:  {} (confidence {:.2}; {})\n",
+        p.level,
+        p.confidence,
+        probabilities.join(", ")
     );
     let (below, above) = fit.sides.map_or((0.0, 0.0), |s| (s.below, s.above));
-    let why = match fit.verdict {
-        Verdict::Fits => format!(
-            "the description reads as {named}: below it with probability {below:.2}, above {above:.2}"
+    // Where the likeliest described level lies on the side the verdict names, say which rung
+    // it is: "below head" alone does not tell a recruiter it reads as an individual contributor.
+    let likeliest = |beyond: bool| {
+        if beyond {
+            format!(", most likely {}", reads_as(p.level))
+        } else {
+            String::new()
+        }
+    };
+    let why = match (fit.verdict, fit.title.level) {
+        (Verdict::Fits, _) => format!(
+            "the description reads {}: below it with probability {below:.2}, above {above:.2}",
+            fit.title
+                .level
+                .map_or_else(|| format!("as {named}"), reads_as)
         ),
-        Verdict::OverTitled => format!(
-            "the title says {named}; the description reads below {named} with probability {below:.2}"
+        (Verdict::OverTitled, title) => format!(
+            "the title says {named}; the description reads below {named} with probability {below:.2}{}",
+            likeliest(title.is_some_and(|t| p.level < t))
         ),
-        Verdict::UnderTitled => format!(
-            "the title says {named}; the description reads above {named} with probability {above:.2}"
+        (Verdict::UnderTitled, title) => format!(
+            "the title says {named}; the description reads above {named} with probability {above:.2}{}",
+            likeliest(title.is_some_and(|t| p.level > t))
         ),
-        Verdict::TitleNotALevel => "the title names no management level".to_string(),
-        Verdict::Uncertain => format!(
+        (Verdict::TitleNotALevel, Some(level)) => format!(
+            "the title names {level}, which this classifier does not answer with (--levels, or a \
+             model without that rung)"
+        ),
+        (Verdict::TitleNotALevel, None) => "the title names no level".to_string(),
+        (Verdict::Uncertain, _) => format!(
             "below {named} {below:.2}, above {above:.2}: neither side is under {:.2} or over {min_confidence:.2}",
             1.0 - min_confidence
         ),
     };
     out += &format!("verdict:      {} ({why})\n", fit.verdict);
     let mut levels = vec![p.level];
-    if let Some(l) = fit.title.level.filter(|l| *l != p.level) {
+    if let Some(l) = fit.sides.and(fit.title.level).filter(|l| *l != p.level) {
         levels.push(l);
     }
     for level in levels {
@@ -104,6 +132,15 @@ fn render(fit: &Fit, min_confidence: f64) -> String {
         out += &evidence_lines(fit, level);
     }
     out
+}
+
+/// A rung as a recruiter reads it: the outer two in words, the middle three by name.
+fn reads_as(level: Level) -> String {
+    match level {
+        Level::Individual => "as an individual contributor".to_string(),
+        Level::Executive => "as C-suite (executive)".to_string(),
+        Level::Head | Level::Director | Level::Vp => format!("as {level}"),
+    }
 }
 
 fn evidence_lines(fit: &Fit, level: Level) -> String {
@@ -116,5 +153,94 @@ fn evidence_lines(fit: &Fit, level: Level) -> String {
         "  -\n".to_string()
     } else {
         lines.concat()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use joblevel::fit::Sides;
+    use joblevel::title::ParsedTitle;
+    use joblevel::{PerLevel, Prediction};
+
+    /// The fit of a title naming `title` and a description with these probabilities.
+    fn fit(title: Option<Level>, p: PerLevel<f64>) -> Fit {
+        let best = (0..Level::COUNT).fold(0, |m, l| if p[l] > p[m] { l } else { m });
+        let prediction = Prediction {
+            level: Level::ALL[best],
+            confidence: p[best],
+            probabilities: p,
+            scores: [0.0; Level::COUNT],
+            evidence: Vec::new(),
+        };
+        let verdict = fit::verdict(title, &prediction, 0.5);
+        let sides = title
+            .filter(|_| verdict != Verdict::TitleNotALevel)
+            .map(|l| {
+                let (below, above) = fit::sides(l, &prediction);
+                Sides { below, above }
+            });
+        Fit {
+            title: ParsedTitle {
+                level: title,
+                function: None,
+                reason: "a rule".to_string(),
+            },
+            prediction,
+            verdict,
+            sides,
+        }
+    }
+
+    #[test]
+    fn a_head_title_on_an_individual_contributors_job_is_over_titled_in_words() {
+        let text = render(&fit(Some(Level::Head), [0.70, 0.20, 0.06, 0.03, 0.01]), 0.5);
+        assert!(
+            text.contains(
+                "verdict:      over-titled (the title says head; the description reads below \
+                 head with probability 0.70, most likely as an individual contributor)"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("individual 0.70, head 0.20, director 0.06, vp 0.03, executive 0.01")
+        );
+        assert!(text.contains("evidence for individual:\n  -\nevidence for head:\n"));
+    }
+
+    #[test]
+    fn a_vp_title_on_a_chief_executives_job_is_under_titled_in_words() {
+        let text = render(&fit(Some(Level::Vp), [0.01, 0.02, 0.07, 0.30, 0.60]), 0.5);
+        assert!(
+            text.contains(
+                "reads above vp with probability 0.60, most likely as C-suite (executive))"
+            ),
+            "{text}"
+        );
+        let text = render(
+            &fit(Some(Level::Executive), [0.01, 0.02, 0.07, 0.30, 0.60]),
+            0.5,
+        );
+        assert!(
+            text.contains("fits (the description reads as C-suite (executive): below it"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_title_outside_the_rungs_asked_for_gets_no_verdict_and_says_why() {
+        // `--levels three`: individual and executive have probability 0.
+        let text = render(
+            &fit(Some(Level::Individual), [0.0, 0.2, 0.7, 0.1, 0.0]),
+            0.5,
+        );
+        assert!(
+            text.contains("verdict:      title-not-a-level (the title names individual, which"),
+            "{text}"
+        );
+        assert!(text.contains("(confidence 0.70; head 0.20, director 0.70, vp 0.10)\n"));
+        assert!(!text.contains("evidence for individual"), "{text}");
+        let text = render(&fit(None, [0.0, 0.2, 0.7, 0.1, 0.0]), 0.5);
+        assert!(text.contains("title-not-a-level (the title names no level)"));
     }
 }

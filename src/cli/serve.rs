@@ -1,8 +1,9 @@
 //! `joblevel serve`: the recruiters' page and the HTTP API.
 
 use super::{Error, exit};
-use crate::serve::{Config, StartError};
+use crate::serve::{Config, Limits, StartError};
 use std::net::SocketAddr;
+use std::time::Duration;
 
 /// Serve a web page for checking postings and an HTTP API for other programs.
 ///
@@ -19,10 +20,19 @@ use std::net::SocketAddr;
 ///   POST /api/batch     a text/csv body; answers the scored CSV (as `joblevel batch`),
 ///                       query: ?text_column=..&title_column=..&delimiter=..&basis=..
 ///   GET  /api/health    GET /api/version
+///   GET  /api/openapi.json  this API as an OpenAPI 3.1 document
 ///
-/// Statuses: 400 bad JSON or field, 401 missing or wrong token, 413 over a limit (a posting's
-/// JSON 2 MiB, a posting 1 MiB, a CSV --max-upload), 415 wrong Content-Type, 422 unusable
-/// text or CSV (empty, binary, no text column).
+/// Statuses: 400 bad JSON or field, 401 missing or wrong token, 408 too slow (a JSON call
+/// over 30 s, an upload stalled for --stall-timeout), 413 over a limit (a posting's JSON
+/// 2 MiB, a posting 1 MiB, a CSV --max-upload), 415 wrong Content-Type, 422 unusable text or
+/// CSV (empty, binary, no text column), 503 busy (with Retry-After).
+///
+/// Slow or stalled clients: a request's headers, or a kept-alive connection's next request,
+/// must come within --header-timeout; a client that reads nothing of its response, or sends
+/// nothing of its CSV upload, for --stall-timeout is cut. At most --max-connections are open
+/// (by default the open-file limit less an eighth, at most 4096): at the cap the connection
+/// waiting longest for a request is closed for a new one. One CSV batch runs at a time;
+/// another upload waits for it up to --batch-wait, then gets 503 with Retry-After.
 ///
 /// The server listens on loopback by default. Another address needs --token (API calls then
 /// send `Authorization: Bearer TOKEN`) or --no-auth. Ctrl-C or SIGTERM stops it after the
@@ -54,6 +64,22 @@ pub struct Args {
     /// Threads scoring a CSV batch (default: half the cores, so single requests keep the rest).
     #[arg(long, value_name = "N")]
     batch_threads: Option<usize>,
+    /// Seconds a client has to send a request's headers; also how long an idle kept-alive
+    /// connection is kept.
+    #[arg(long, default_value_t = 10, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout: u64,
+    /// Seconds a client may read nothing of its response, or send nothing of its CSV upload,
+    /// before it is cut (the batch stops and its slot frees).
+    #[arg(long, default_value_t = 20, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    stall_timeout: u64,
+    /// Most connections open at once (default: the open-file limit less an eighth, at most
+    /// 4096); must leave that eighth of the file limit free.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_connections: Option<u64>,
+    /// Seconds a CSV upload waits while another batch runs, before 503 with Retry-After
+    /// (0: refuse at once).
+    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    batch_wait: u64,
     /// No request log on stderr.
     #[arg(short, long)]
     quiet: bool,
@@ -91,6 +117,14 @@ pub fn run(args: Args) -> Result<i32, Error> {
         max_upload: args.max_upload.saturating_mul(1 << 20),
         quiet: args.quiet,
         batch_threads: args.batch_threads.unwrap_or((cores / 2).max(1)),
+        batch_wait: Duration::from_secs(args.batch_wait),
+        limits: Limits {
+            header_timeout: Duration::from_secs(args.header_timeout),
+            stall_timeout: Duration::from_secs(args.stall_timeout),
+            max_connections: args
+                .max_connections
+                .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+        },
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -98,8 +132,8 @@ pub fn run(args: Args) -> Result<i32, Error> {
         .map_err(|source| Error::io("tokio runtime", source))?;
     match runtime.block_on(crate::serve::run(config)) {
         Ok(()) => Ok(exit::OK),
-        Err(StartError::OpenWithoutAuth(addr)) => {
-            eprintln!("joblevel: {}", StartError::OpenWithoutAuth(addr));
+        Err(e @ (StartError::OpenWithoutAuth(_) | StartError::OverFileLimit(_))) => {
+            eprintln!("joblevel: {e}");
             Ok(exit::USAGE)
         }
         Err(StartError::Other(e)) => Err(e.into()),

@@ -5,7 +5,8 @@ use super::Format;
 use joblevel::title;
 use std::path::Path;
 
-/// Parse a job title: the level it names (head, director, vp, or none and why) and its function.
+/// Parse a job title: the level it names (individual, head, director, vp, executive, or none
+/// and why) and its function.
 ///
 /// "Head of X", "Operations Manager"/"Operations Lead" (the head of operations' other names in
 /// the source article) -> head; "Director of X", "X Director", "Sr./Associate/Regional

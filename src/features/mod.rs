@@ -23,10 +23,45 @@ pub use terms::terms;
 pub use vocabulary::{Counts, Vocabulary, VocabularyError};
 
 /// Stems that name a level. They never become learned features: most postings name their own
-/// level ("the Director will..."), which says nothing about what the job is. Mentions of other
-/// roles ("reports to the VP") are read by cues instead.
-pub const LEVEL_STEMS: [&str; 8] = [
-    "avp", "director", "evp", "head", "presid", "svp", "vice", "vp",
+/// level ("the Director will...", "As our CFO"), which says nothing about what the job is.
+/// Mentions of other roles ("reports to the VP", "reports to the CEO") are read by cues
+/// instead. The C-suite's names are here since the ladder has an executive rung.
+pub const LEVEL_STEMS: [&str; 20] = [
+    "avp", "ceo", "cfo", "chief", "chro", "cio", "cmo", "coo", "cpo", "cro", "cso", "cto", "cxo",
+    "director", "evp", "head", "presid", "svp", "vice", "vp",
+];
+
+/// Stems of the posting's wrapping rather than the job: how to apply, the advert's own
+/// fields. Not learned: their rates follow a job board's template, and since many sources
+/// hold one rung only (PROVENANCE), a model that learns them learns the board, not the level
+/// (measured: they were the commonest evidence when leadership postings of a source left out
+/// of training were called individual).
+pub const POSTING_STEMS: [&str; 25] = [
+    "appli",
+    "applic",
+    "candid",
+    "click",
+    "close",
+    "com",
+    "cover",
+    "cv",
+    "date",
+    "deadlin",
+    "descript",
+    "email",
+    "http",
+    "https",
+    "interview",
+    "job",
+    "join",
+    "letter",
+    "look",
+    "pleas",
+    "post",
+    "resum",
+    "submit",
+    "titl",
+    "www",
 ];
 
 /// Stems that name the function every level of this tool shares (operations). Not learned
@@ -34,10 +69,12 @@ pub const LEVEL_STEMS: [&str; 8] = [
 /// mean head, where the articles use it for all three levels.
 pub const SHARED_FUNCTION_STEMS: [&str; 2] = ["oper", "ops"];
 
-/// True for a stem that is never a learned feature: it names a level ([`LEVEL_STEMS`]) or
-/// the shared function ([`SHARED_FUNCTION_STEMS`]).
+/// True for a stem that is never a learned feature: it names a level ([`LEVEL_STEMS`]), the
+/// shared function ([`SHARED_FUNCTION_STEMS`]) or the posting's wrapping ([`POSTING_STEMS`]).
 pub fn is_unlearned_stem(stem: &str) -> bool {
-    LEVEL_STEMS.contains(&stem) || SHARED_FUNCTION_STEMS.contains(&stem)
+    LEVEL_STEMS.contains(&stem)
+        || SHARED_FUNCTION_STEMS.contains(&stem)
+        || POSTING_STEMS.contains(&stem)
 }
 
 /// True for a stem that names a level; see [`LEVEL_STEMS`].

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::{Json, extract};
 use joblevel::batch::MAX_TEXT_BYTES;
 use joblevel::{Basis, InputError, Level, Prediction, fit, spans, text, title};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -24,7 +25,8 @@ const INLINE_BYTES: usize = 32 << 10;
 pub struct ClassifyRequest {
     text: String,
     title: Option<String>,
-    top: Option<usize>,
+    #[serde(default, deserialize_with = "whole_number")]
+    top: Option<u64>,
     /// Which answer `level` gives, as `classify --basis`: `named` (default) or `described`.
     basis: Option<Basis>,
 }
@@ -34,7 +36,8 @@ pub struct ClassifyRequest {
 pub struct FitRequest {
     text: String,
     title: String,
-    top: Option<usize>,
+    #[serde(default, deserialize_with = "whole_number")]
+    top: Option<u64>,
     min_confidence: Option<f64>,
 }
 
@@ -42,6 +45,23 @@ pub struct FitRequest {
 #[serde(deny_unknown_fields)]
 pub struct TitleRequest {
     title: String,
+}
+
+/// A count written as any JSON number with no fraction: JSON Schema, and so the OpenAPI
+/// document and the clients generated from it, take `8.0` for the integer 8 (a Python or
+/// JavaScript client may well send it so), where serde's integers refuse it.
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
+        return Ok(None);
+    };
+    let whole = n.as_u64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && (0.0..=u64::MAX as f64).contains(f))
+            .map(|f| f as u64)
+    });
+    whole
+        .map(Some)
+        .ok_or_else(|| serde::de::Error::custom(format!("{n} is not a whole number of 0 or more")))
 }
 
 /// `Json` whose rejections are [`ApiError`]s: 400 bad JSON or field, 415 not JSON, 413 too big.
@@ -90,9 +110,9 @@ fn check_text(text: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn check_top(top: Option<usize>) -> Result<usize, ApiError> {
+fn check_top(top: Option<u64>) -> Result<usize, ApiError> {
     match top.unwrap_or(5) {
-        n if n <= MAX_TOP => Ok(n),
+        n if n <= MAX_TOP as u64 => Ok(n as usize),
         n => Err(ApiError::bad_field(format!(
             "top is {n}: give 0 to {MAX_TOP} evidence terms per level"
         ))),
@@ -122,7 +142,7 @@ async fn score<T: Send + 'static>(
 /// Keeps the `top` strongest evidence items per level (evidence is grouped by level, strongest
 /// first, so this is what a classifier with that `top` reports).
 fn keep_top(p: &mut Prediction, top: usize) {
-    let mut kept = [0usize; 3];
+    let mut kept = [0usize; Level::COUNT];
     p.evidence.retain(|e| {
         kept[e.level.index()] += 1;
         kept[e.level.index()] <= top
@@ -227,11 +247,16 @@ pub async fn health(extract::State(state): extract::State<Arc<State>>) -> Json<V
     Json(json!({ "status": "ok", "token_required": state.token.is_some() }))
 }
 
-/// `GET /api/version`: the crate version and the model's provenance.
+/// `GET /api/version`: the crate version, the model's provenance, the ladder (`levels`: the
+/// keys of every answer's probabilities and scores, lowest first) and the rungs this server
+/// answers with (`answers`: the model's levels among `serve --levels`; the others always
+/// have probability 0).
 pub async fn version(extract::State(state): extract::State<Arc<State>>) -> Json<Value> {
+    let answers: Vec<Level> = state.classifier.levels().collect();
     Json(json!({
         "version": env!("CARGO_PKG_VERSION"),
         "model": state.classifier.model().provenance(),
         "levels": Level::ALL,
+        "answers": answers,
     }))
 }

@@ -3,6 +3,8 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use joblevel::InputError;
+use std::error::Error;
+use std::io;
 
 /// An error answered to a client.
 #[derive(Debug)]
@@ -12,6 +14,8 @@ pub struct ApiError {
     /// `unsupported_media_type`, `unusable_text`, `unauthorized`, `not_found`, ...
     pub code: &'static str,
     pub message: String,
+    /// Seconds for a `Retry-After` header: when to come back after a 503.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -20,6 +24,15 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// 503 `busy`, with when to try again.
+    pub fn busy(message: impl Into<String>, retry_after: u64) -> ApiError {
+        ApiError {
+            retry_after: Some(retry_after),
+            ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", message)
         }
     }
 
@@ -71,6 +84,11 @@ impl IntoResponse for ApiError {
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         response
     }
 }
@@ -88,4 +106,23 @@ pub async fn json_errors(response: Response) -> Response {
     } else {
         response
     }
+}
+
+/// Whether `error`, or an error it was caused by, is an `E`; also looks inside the
+/// `io::Error`s that carry our own errors through readers and writers (an `io::Error`'s
+/// `source` skips the error it wraps).
+pub fn caused_by<E: Error + 'static>(error: &(dyn Error + 'static)) -> bool {
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if e.is::<E>() {
+            return true;
+        }
+        if let Some(inner) = e.downcast_ref::<io::Error>().and_then(io::Error::get_ref)
+            && caused_by::<E>(inner)
+        {
+            return true;
+        }
+        next = e.source();
+    }
+    false
 }

@@ -4,11 +4,14 @@
 //! check and the request log are tower layers here. Scoring is bounded: a short posting is
 //! scored on its request's task, a long one on the blocking pool behind a semaphore, and a
 //! CSV batch on its own small rayon pool, one batch at a time, so a large upload leaves the
-//! other cores to single requests.
+//! other cores to single requests. Connections are accepted and bounded in [`conn`]: how long
+//! a client may take over its headers or leave a response unread, and how many may be open.
 
 mod api;
 pub use api::MAX_TOP;
 mod batch;
+mod conn;
+pub use conn::{Limits, OverFileLimit};
 mod error;
 
 use axum::extract::{DefaultBodyLimit, Request};
@@ -36,6 +39,9 @@ const JSON_TIMEOUT: Duration = Duration::from_secs(30);
 const PAGE: &str = include_str!("page.html");
 const PAGE_CSS: &str = include_str!("page.css");
 const PAGE_JS: &str = include_str!("page.js");
+/// The API's OpenAPI 3.1 document, written by hand next to the handlers it describes; the
+/// tests in tests/serve_openapi.rs hold it to the router and to what the handlers answer.
+const OPENAPI: &str = include_str!("openapi.json");
 /// The page runs only its own script and style and talks only to this server: posting text
 /// that slipped into the DOM as markup could neither run nor load anything.
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; \
@@ -55,6 +61,9 @@ pub struct Config {
     pub quiet: bool,
     /// Threads scoring a CSV batch.
     pub batch_threads: usize,
+    /// How long an upload waits for the batch slot before a 503.
+    pub batch_wait: Duration,
+    pub limits: Limits,
 }
 
 /// Shared by every handler.
@@ -64,6 +73,10 @@ pub struct State {
     batch_pool: rayon::ThreadPool,
     /// One batch at a time.
     batches: Arc<Semaphore>,
+    /// How long an upload waits for `batches`.
+    batch_wait: Duration,
+    /// An upload that sends nothing for this long fails.
+    stall_timeout: Duration,
     /// Long single postings scored at once on the blocking pool.
     heavy: Semaphore,
     token: Option<String>,
@@ -77,6 +90,8 @@ pub enum StartError {
          --token TOKEN (clients send Authorization: Bearer TOKEN) or --no-auth to allow it"
     )]
     OpenWithoutAuth(SocketAddr),
+    #[error(transparent)]
+    OverFileLimit(#[from] OverFileLimit),
     #[error(transparent)]
     Other(#[from] Error),
 }
@@ -98,6 +113,7 @@ fn access(config: &Config) -> Result<&'static str, StartError> {
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight and returns.
 pub async fn run(config: Config) -> Result<(), StartError> {
     let access = access(&config)?;
+    let cap = conn::connection_cap(config.limits.max_connections, conn::file_limit())?;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|source| Error::Io {
@@ -109,21 +125,18 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         source,
     })?;
     let quiet = config.quiet;
+    let limits = config.limits.clone();
     let app = router(config)?;
     // The one line a script starting the server reads (port 0 picks a free port).
-    eprintln!("joblevel: serving http://{local}/ ({access}); Ctrl-C stops");
+    eprintln!(
+        "joblevel: serving http://{local}/ ({access}; up to {cap} connections); Ctrl-C stops"
+    );
     let app = if quiet {
         app
     } else {
         app.layer(middleware::from_fn(log))
     };
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|source| Error::Io {
-            path: local.to_string().into(),
-            source,
-        })?;
+    conn::serve(listener, app, &limits, cap, shutdown()).await;
     eprintln!("joblevel: stopped");
     Ok(())
 }
@@ -144,6 +157,8 @@ fn router(config: Config) -> Result<Router, Error> {
         batch_classifier: config.batch_classifier,
         batch_pool,
         batches: Arc::new(Semaphore::new(1)),
+        batch_wait: config.batch_wait,
+        stall_timeout: config.limits.stall_timeout,
         heavy: Semaphore::new(cores),
         token: config.token,
     });
@@ -173,6 +188,8 @@ fn router(config: Config) -> Result<Router, Error> {
         .route("/page.css", get(page_css))
         .route("/page.js", get(page_js))
         .route("/api/health", get(api::health))
+        // Public, as the page is: it says what the API is, not what it knows.
+        .route("/api/openapi.json", get(openapi))
         .merge(protected)
         .with_state(state)
         .layer(middleware::map_response(error::json_errors))
@@ -198,6 +215,10 @@ async fn page_css() -> Response {
 
 async fn page_js() -> Response {
     static_file(PAGE_JS, "text/javascript; charset=utf-8")
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 
 fn static_file(body: &'static str, content_type: &'static str) -> Response {

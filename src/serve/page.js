@@ -3,8 +3,20 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const LEVELS = ["head", "director", "vp"];
-const NAMES = { head: "Head", director: "Director", vp: "VP" };
+// The ladder, lowest first, as the API's probabilities are keyed.
+const LEVELS = ["individual", "head", "director", "vp", "executive"];
+const NAMES = { individual: "Individual", head: "Head", director: "Director", vp: "VP", executive: "Executive" };
+// The outer rungs mean "none of the three, and on which side": said in words, since a reader
+// who knows joblevel as a Head/Director/VP checker may not read a bare "Individual" so.
+const OUTSIDE = {
+  individual: "not a Head, Director or VP role: reads as an individual contributor",
+  executive: "not a Head, Director or VP role: above VP, reads as C-suite (executive)",
+};
+// A rung as a sentence ends with it: "reads below it, most likely as ...".
+const READS_AS = {
+  individual: "an individual contributor", head: "Head", director: "Director", vp: "VP",
+  executive: "C-suite (executive)",
+};
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -69,6 +81,7 @@ function render(text, title, answer, fit) {
   const level = answer.level;
   const answerNode = $("answer");
   answerNode.replaceChildren("Level: ", el("strong", { class: "lv-" + level, id: "level" }, NAMES[level] || level));
+  show($("outside"), OUTSIDE[level] || "");
   if (basis === "named" && named) {
     show($("basis"), `Named in the posting as \u201c${named.title}\u201d. The responsibilities, that title ` +
       `masked, read as ${NAMES[described.level]} (confidence ${described.confidence.toFixed(2)}).`);
@@ -87,7 +100,8 @@ function render(text, title, answer, fit) {
   } else {
     show(verdict, "");
   }
-  const bars = LEVELS.map((l) => {
+  // A rung with probability 0 is one the model or the server's --levels cannot answer: no bar.
+  const bars = LEVELS.filter((l) => described.probabilities[l] > 0).map((l) => {
     const p = described.probabilities[l];
     return el("div", { class: "bar " + l },
       el("label", { for: "bar-" + l, class: "lv-" + l }, NAMES[l]),
@@ -101,16 +115,24 @@ function render(text, title, answer, fit) {
 
 function verdictWords(title, fit) {
   const said = fit.title.level;
+  const reads = fit.description.level;
+  // Which rung the description most likely is, when it lies on the side the verdict names.
+  const likeliest = (beyond) => beyond ? `, most likely ${READS_AS[reads]}` : "";
+  const order = (l) => LEVELS.indexOf(l);
   switch (fit.verdict) {
     case "title-not-a-level":
-      return `\u201c${title}\u201d names no management level (${fit.title.reason}): no verdict`;
+      return said
+        ? `\u201c${title}\u201d names ${READS_AS[said]}, a rung this server does not answer with: no verdict`
+        : `\u201c${title}\u201d names no level (${fit.title.reason}): no verdict`;
     case "uncertain":
       return `titled ${NAMES[said]}, but the description is unclear (below ` +
         `${fit.sides.below.toFixed(2)}, above ${fit.sides.above.toFixed(2)}): uncertain`;
     case "over-titled":
-      return `titled ${NAMES[said]}, reads below it (${fit.sides.below.toFixed(2)}): over-titled`;
+      return `titled ${NAMES[said]}, reads below it (${fit.sides.below.toFixed(2)}` +
+        `${likeliest(order(reads) < order(said))}): over-titled`;
     case "under-titled":
-      return `titled ${NAMES[said]}, reads above it (${fit.sides.above.toFixed(2)}): under-titled`;
+      return `titled ${NAMES[said]}, reads above it (${fit.sides.above.toFixed(2)}` +
+        `${likeliest(order(reads) > order(said))}): under-titled`;
     default:
       return `titled ${NAMES[said]}, reads at that level: ${fit.verdict}`;
   }

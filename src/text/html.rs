@@ -15,10 +15,11 @@ pub fn strip_html(text: &str) -> Cow<'_, str> {
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
+    let mut closes = NextClose::default();
     while let Some(open) = rest.find('<') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        match tag_end(after) {
+        match tag_end(after, text.len() - after.len(), &mut closes, bytes) {
             Some(close) => {
                 out.push(' ');
                 let name = &after.as_bytes()[..close];
@@ -62,15 +63,40 @@ fn has_entity(text: &str) -> bool {
 /// bound keeps stripping linear on text full of stray `<`.
 const MAX_TAG: usize = 1024;
 
-/// Offset of the `>` closing a tag that starts right after a `<`, if `after` starts a tag
-/// ("< 5 years" and "a<b" do not).
-fn tag_end(after: &str) -> Option<usize> {
+/// Offset of the `>` closing a tag that starts right after a `<` (at byte `from` of `text`),
+/// if `after` starts a tag ("< 5 years" and "a<b" do not).
+fn tag_end(after: &str, from: usize, closes: &mut NextClose, text: &[u8]) -> Option<usize> {
     let first = *after.as_bytes().first()?;
     if !(first.is_ascii_alphabetic() || matches!(first, b'/' | b'!' | b'?')) {
         return None;
     }
-    let window = &after.as_bytes()[..after.len().min(MAX_TAG)];
-    window.iter().position(|&b| b == b'>')
+    closes
+        .at_or_after(text, from)
+        .map(|close| close - from)
+        .filter(|&offset| offset < MAX_TAG)
+}
+
+/// The first `>` at or after a place in the text, looked for again only once the place
+/// passes it: text full of stray `<` ("a<b<c<d...") would otherwise look up to [`MAX_TAG`]
+/// bytes ahead from each one.
+#[derive(Default)]
+struct NextClose {
+    /// `Some(None)` once no `>` is left.
+    found: Option<Option<usize>>,
+}
+
+impl NextClose {
+    fn at_or_after(&mut self, text: &[u8], from: usize) -> Option<usize> {
+        match self.found {
+            Some(Some(close)) if close >= from => Some(close),
+            Some(None) => None,
+            _ => {
+                let close = memchr::memchr(b'>', &text[from..]).map(|c| from + c);
+                self.found = Some(close);
+                close
+            }
+        }
+    }
 }
 
 /// The text from the `</name` that closes a raw-text element (or all of it if none does).
@@ -115,5 +141,16 @@ mod tests {
             strip_html("<unclosed tag and text").as_ref(),
             "<unclosed tag and text"
         );
+    }
+
+    #[test]
+    fn a_tag_closes_within_its_longest_length_only() {
+        let far = format!("<b{}> x", "a".repeat(MAX_TAG));
+        assert_eq!(strip_html(&far), far.as_str());
+        let near = format!("<b{}> x", "a".repeat(MAX_TAG - 2));
+        assert_eq!(strip_html(&near), "  x");
+        // A '<' before a letter opens a tag up to the next '>', wherever the '<' was found.
+        assert_eq!(strip_html("a<b<c <i>d"), "a d");
+        assert_eq!(strip_html("x<1<b>y"), "x<1 y");
     }
 }

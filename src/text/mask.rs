@@ -59,10 +59,33 @@ pub fn title_mentions(text: &str, title: &str) -> Vec<std::ops::Range<usize>> {
 
 /// True when the text before a title mention makes it the role's manager, not the role:
 /// "...reports to the Director of Operations" names someone else.
+///
+/// Reads the last four words of the 40 bytes before the mention, on the stack: a text made
+/// of the title repeated asks this once per byte or two.
 fn names_the_manager(before: &str) -> bool {
-    let tail = &before.as_bytes()[before.len().saturating_sub(40)..];
-    let tail = String::from_utf8_lossy(tail);
-    let words: Vec<&str> = tail.split_whitespace().rev().take(4).collect();
+    let floor = before.len().saturating_sub(40);
+    let mut cut = floor;
+    while !before.is_char_boundary(cut) {
+        cut += 1;
+    }
+    let window = &before[cut..];
+    let mut words = [""; 4];
+    let mut n = 0;
+    let mut all_read = true;
+    for w in window.split_whitespace().rev() {
+        if n == words.len() {
+            all_read = false;
+            break;
+        }
+        words[n] = w;
+        n += 1;
+    }
+    // A character cut by the 40 bytes reads as a replacement character glued to the window's
+    // first word, which then matches nothing.
+    if cut > floor && n > 0 && all_read && !window.starts_with(char::is_whitespace) {
+        words[n - 1] = "\u{fffd}";
+    }
+    let words = &words[..n];
     // Backwards: "to" (after an optional article), then "report..." within two words.
     let skip = usize::from(matches!(
         words.first(),
@@ -96,6 +119,51 @@ mod tests {
         assert!(
             !mask_title("As Director of Operations", "Director of Operations").contains("Director")
         );
+    }
+
+    /// The definition [`names_the_manager`] keeps: the last 40 bytes, decoded lossily.
+    fn names_the_manager_lossily(before: &str) -> bool {
+        let tail = &before.as_bytes()[before.len().saturating_sub(40)..];
+        let tail = String::from_utf8_lossy(tail);
+        let words: Vec<&str> = tail.split_whitespace().rev().take(4).collect();
+        let skip = usize::from(matches!(
+            words.first(),
+            Some(&("the" | "our" | "a" | "your"))
+        ));
+        words.get(skip) == Some(&"to")
+            && words
+                .iter()
+                .skip(skip + 1)
+                .take(2)
+                .any(|w| w.starts_with("report"))
+    }
+
+    #[test]
+    fn the_manager_test_reads_the_last_words_as_a_lossy_decoding_did() {
+        let pieces = [
+            "report", "reports", "to", " ", "the", "é", "\u{a0}", "x", "our", "ü", "\u{3000}",
+        ];
+        // The window cuts "é": its replacement glues onto "report", the fourth word back.
+        let cut_word = format!("é{:<31}x to the", "report");
+        assert_eq!(cut_word.len(), 41);
+        assert!(!names_the_manager(&cut_word) && !names_the_manager_lossily(&cut_word));
+        assert!(names_the_manager(&cut_word[2..]));
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..20_000 {
+            let mut before = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for k in 0..(seed % 30) {
+                let r = seed.rotate_left(k as u32 * 5);
+                before.push_str(pieces[(r % pieces.len() as u64) as usize]);
+            }
+            assert_eq!(
+                names_the_manager(&before),
+                names_the_manager_lossily(&before),
+                "{before:?}"
+            );
+        }
     }
 
     #[test]

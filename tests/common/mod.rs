@@ -22,9 +22,11 @@ pub fn example(name: &str) -> PathBuf {
 #[allow(dead_code)]
 pub fn title_for(level: joblevel::Level) -> &'static str {
     match level {
+        joblevel::Level::Individual => "Operations Analyst",
         joblevel::Level::Head => "Head of Operations",
         joblevel::Level::Director => "Director of Operations",
         joblevel::Level::Vp => "VP of Operations",
+        joblevel::Level::Executive => "Chief Operating Officer",
     }
 }
 
@@ -67,4 +69,30 @@ pub fn shared_file(relative: &str) -> Option<Vec<u8>> {
             None
         }
     }
+}
+
+/// A small model that answers on all five rungs, whatever the shipped model knows: trained in
+/// `dir` on `tests/data/five_rungs.csv` (individual contributors and chief executives the
+/// project wrote) and `corpora/labelled.csv`. Tests of the front ends use it to see the outer
+/// rungs shown; they assert words and shapes, never its numbers.
+#[allow(dead_code)]
+pub fn five_rung_model(dir: &std::path::Path) -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let path = dir.join("five-rungs.json");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_joblevel"))
+        .arg("train")
+        .arg("--labelled")
+        .arg(root.join("tests/data/five_rungs.csv"))
+        .arg("--labelled")
+        .arg(root.join("corpora/labelled.csv"))
+        .arg("-o")
+        .arg(&path)
+        .output()
+        .expect("joblevel train runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    path
 }

@@ -24,7 +24,29 @@ impl Server {
 
     /// As [`Server::start`], or the server's stderr when it exits instead.
     pub fn try_start(args: &[&str]) -> Result<Server, Vec<String>> {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_joblevel"));
+        Server::try_start_with(Command::new(env!("CARGO_BIN_EXE_joblevel")), args)
+    }
+
+    /// As [`Server::start`] in a process that may open at most `files` files (`ulimit -n`).
+    pub fn start_with_file_limit(files: u64, args: &[&str]) -> Server {
+        Server::try_start_with_file_limit(files, args)
+            .unwrap_or_else(|log| panic!("server did not start: {log:?}"))
+    }
+
+    /// As [`Server::try_start`] with at most `files` open files.
+    pub fn try_start_with_file_limit(files: u64, args: &[&str]) -> Result<Server, Vec<String>> {
+        let mut command = Command::new("sh");
+        // exec: the server is the child, so killing the child kills the server.
+        command.args([
+            "-c",
+            "ulimit -n \"$0\" && exec \"$@\"",
+            &files.to_string(),
+            env!("CARGO_BIN_EXE_joblevel"),
+        ]);
+        Server::try_start_with(command, args)
+    }
+
+    fn try_start_with(mut command: Command, args: &[&str]) -> Result<Server, Vec<String>> {
         command.arg("serve");
         if !args.contains(&"--addr") {
             command.args(["--addr", "127.0.0.1:0"]);
@@ -70,6 +92,25 @@ impl Server {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// `127.0.0.1:PORT`, for raw sockets.
+    pub fn addr(&self) -> &str {
+        self.base.trim_start_matches("http://")
+    }
+
+    /// Waits up to `timeout` for a log line containing `needle`.
+    pub fn wait_for_line(&self, needle: &str, timeout: Duration) -> Option<String> {
+        let start = Instant::now();
+        loop {
+            if let Some(line) = self.log_lines().into_iter().find(|l| l.contains(needle)) {
+                return Some(line);
+            }
+            if start.elapsed() > timeout {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Stderr lines so far.
