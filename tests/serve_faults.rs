@@ -256,13 +256,18 @@ fn at_the_cap_with_every_connection_busy_a_new_client_gets_503_with_retry_after(
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert!(
-        server
-            .wait_for_line("refused 1 connection(s) with 503", Duration::from_secs(5))
-            .is_some(),
-        "{:?}",
-        server.log_lines()
-    );
+    // The log counts refusals: at least the third client's (a health check above may have
+    // been refused too before the server saw the busy clients leave, on a loaded machine).
+    let line = server
+        .wait_for_line("connection(s) with 503", Duration::from_secs(5))
+        .unwrap_or_else(|| panic!("{:?}", server.log_lines()));
+    let refused: u32 = line
+        .split("refused ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {line:?}"));
+    assert!(refused >= 1, "{line}");
 }
 
 #[test]

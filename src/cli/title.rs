@@ -8,12 +8,16 @@ use std::path::Path;
 /// Parse a job title: the level it names (individual, head, director, vp, executive, or none
 /// and why) and its function.
 ///
-/// "Head of X", "Operations Manager"/"Operations Lead" (the head of operations' other names in
-/// the source article) -> head; "Director of X", "X Director", "Sr./Associate/Regional
-/// Director" -> director; "VP", "V.P.", "SVP", "EVP", "Vice President" -> vp. Titles that name
-/// no management level say why: Managing/Executive/Board Director, Art/Creative/Medical
-/// Director, Head Chef/Coach/Teacher, Assistant or Deputy Director, AVP (ambiguous: a banking
-/// grade below director, a senior university post), titles naming two levels.
+/// Lowest rung first. Individual-contributor roles ("Engineer", "Analyst", "Nurse",
+/// "Coordinator", "Barista", "Intern"...) with no leadership word -> individual; "Head of X",
+/// "Operations Manager"/"Operations Lead" (the head of operations' other names in the source
+/// article) -> head; "Director of X", "X Director", "Sr./Associate/Regional Director" ->
+/// director; "VP", "V.P.", "SVP", "EVP", "Vice President" -> vp; a chief officer ("CEO",
+/// "Chief Operating Officer"), "President" -> executive. Titles that name no rung say why:
+/// managers, leads and supervisors outside operations (between individual and head),
+/// Managing/Executive/Board Director, Art/Creative/Medical Director, Chief of Staff, Head
+/// Chef/Coach/Teacher, Assistant or Deputy Director, AVP (a banking grade below director, a
+/// senior university post), titles naming two levels.
 ///
 /// With `-` (or no title), titles are read from stdin, one per line, and each gets its
 /// answer (one JSON object per line with --format json): `cut -d, -f2 jobs.csv | joblevel
@@ -21,6 +25,7 @@ use std::path::Path;
 ///
 /// Examples:
 ///   joblevel title "Sr. Director of Ops (Remote)"
+///   joblevel title "Senior Data Analyst"
 ///   joblevel title --format json "VP, Ops"
 ///   printf 'Head of Ops\nVP Sales\n' | joblevel title -
 #[derive(clap::Args)]
