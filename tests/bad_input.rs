@@ -513,8 +513,8 @@ fn title_reads_stdin_for_dash_and_refuses_an_empty_title() {
         .stdout(contains("\"level\":\"head\"").and(contains("\"level\":\"vp\"")));
 }
 
-// Every README promise about bad input, in one pass: empty, blank and binary input, bad
-// UTF-8 with its offset, a missing file.
+// Every documented promise about bad input (docs/reliability.md, docs/batch.md), in one
+// pass: empty, blank and binary input, bad UTF-8 with its offset, a missing file.
 
 #[test]
 fn readme_promises_about_bad_input_hold() {

@@ -3,7 +3,8 @@
 //! project) with their true titles and with titles swapped to another level.
 //!
 //! `cargo test --release --test fit -- --ignored --nocapture` prints the verdict distribution
-//! on the dev corpus, in sample and out of sample (5-fold), as reported in the README.
+//! on the dev corpus, in sample and out of sample (5-fold), as reported in docs/accuracy.md
+//! ("Title fit").
 
 use joblevel::fit::{self, Verdict};
 use joblevel::labelled::{self, Columns, Posting};
@@ -135,7 +136,7 @@ fn real_postings_fit_their_true_title_more_often_than_a_swapped_one() {
         assert_eq!(f.title.level, Some(p.level), "{title}");
         true_fits += usize::from(f.verdict == Verdict::Fits);
         // dev.csv holds head, director and vp postings: re-titled among those three (the
-        // outer rungs are measured out of sample by `eval --fit`, see README).
+        // outer rungs are measured out of sample by `eval --fit`, see docs/accuracy.md).
         for other in Level::MANAGEMENT.into_iter().filter(|&l| l != p.level) {
             let f = fit::assess(&c, title_for(other), &p.text, min).unwrap();
             swapped += 1;

@@ -1,17 +1,18 @@
-//! Every `$ joblevel ...` command shown in a ```console block of README.md is run, in a scratch
-//! copy of the project, and must print what README shows (whitespace runs compared as one
-//! space; stdout then stderr). A block that shows no output only has to succeed. So README
-//! cannot drift from the program.
+//! Every `$ joblevel ...` command shown in a ```console block of README.md, docs/*.md or
+//! python/README.md is run, from the root of a scratch copy of the project (one copy per
+//! file, examples in the file's order), and must print what the file shows (whitespace runs
+//! compared as one space; stdout then stderr). A block that shows no output only has to
+//! succeed. So the documentation cannot drift from the program.
 //!
 //! After an intended change of output, `JOBLEVEL_BLESS=1 cargo test --test readme_examples`
-//! rewrites README's shown output from the real one; review the diff before committing.
+//! rewrites each file's shown output from the real one; review the diff before committing.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 struct Example {
     command: String,
-    /// Byte range of the shown output in README.md.
+    /// Byte range of the shown output in its file.
     shown: std::ops::Range<usize>,
 }
 
@@ -71,22 +72,26 @@ fn normalise(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-#[test]
-fn every_readme_console_example_prints_what_readme_shows() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let examples = examples(&readme);
-    assert!(
-        examples.len() >= 5,
-        "README shows {} examples",
-        examples.len()
-    );
+/// The files whose examples are run: README.md, every docs/*.md (by name), python/README.md.
+fn documents(root: &Path) -> Vec<PathBuf> {
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(root.join("docs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    docs.sort();
+    let mut all = vec![root.join("README.md")];
+    all.extend(docs);
+    all.push(root.join("python/README.md"));
+    all
+}
 
-    // A scratch copy, so examples that write files leave nothing behind; `../shared` resolves
-    // from it as it does from the project.
+/// A scratch copy of the project, so examples that write files leave nothing behind;
+/// `../shared` resolves from it as it does from the project.
+fn scratch_project(root: &Path) -> (tempfile::TempDir, PathBuf) {
     let scratch = tempfile::tempdir().unwrap();
     let project = scratch.path().join("project");
-    copy_tree(&root, &project);
+    copy_tree(root, &project);
     let shared = root.join("../shared");
     if shared.exists() {
         std::os::unix::fs::symlink(
@@ -95,20 +100,22 @@ fn every_readme_console_example_prints_what_readme_shows() {
         )
         .unwrap();
     }
-    let bin_dir = PathBuf::from(env!("CARGO_BIN_EXE_joblevel"))
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    (scratch, project)
+}
 
-    let bless = std::env::var_os("JOBLEVEL_BLESS").is_some();
+/// Runs the examples of one file; returns the failures, and with `bless` rewrites the file's
+/// shown output where it differs.
+fn check_file(root: &Path, file: &Path, path: &str, bless: bool) -> Vec<String> {
+    let text = std::fs::read_to_string(file).unwrap();
+    let name = file.strip_prefix(root).unwrap().display().to_string();
+    let examples = examples(&text);
+    if examples.is_empty() {
+        return Vec::new();
+    }
+    let (_scratch, project) = scratch_project(root);
     let mut replacements = Vec::new();
     let mut failures = Vec::new();
-    // In README's order: a later example may use a file an earlier one wrote.
+    // In the file's order: a later example may use a file an earlier one wrote.
     for example in &examples {
         if !example.command.starts_with("joblevel") {
             continue;
@@ -117,7 +124,7 @@ fn every_readme_console_example_prints_what_readme_shows() {
             .arg("-c")
             .arg(&example.command)
             .current_dir(&project)
-            .env("PATH", &path)
+            .env("PATH", path)
             .env("COLUMNS", "100")
             .env_remove("CI")
             .output()
@@ -127,7 +134,7 @@ fn every_readme_console_example_prints_what_readme_shows() {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
-        let shown = &readme[example.shown.clone()];
+        let shown = &text[example.shown.clone()];
         let ok = if shown.trim().is_empty() {
             out.status.success()
         } else {
@@ -138,23 +145,71 @@ fn every_readme_console_example_prints_what_readme_shows() {
                 replacements.push((example.shown.clone(), got));
             } else {
                 failures.push(format!(
-                    "$ {}\n--- README shows:\n{shown}--- the program printed ({}):\n{got}",
+                    "{name}: $ {}\n--- {name} shows:\n{shown}--- the program printed ({}):\n{got}",
                     example.command, out.status
                 ));
             }
         }
     }
     if !replacements.is_empty() {
-        let mut blessed = readme.clone();
+        let mut blessed = text.clone();
         // Back to front, so each replacement leaves the ranges before it valid.
         for (range, got) in replacements.into_iter().rev() {
             blessed.replace_range(range, &got);
         }
-        std::fs::write(root.join("README.md"), blessed).unwrap();
+        std::fs::write(file, blessed).unwrap();
+    }
+    failures
+}
+
+#[test]
+fn readme_shows_an_example_of_each_command() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let commands: Vec<String> = examples(&readme).into_iter().map(|e| e.command).collect();
+    for command in ["classify", "batch", "title", "fit", "eval", "train"] {
+        assert!(
+            commands
+                .iter()
+                .any(|c| c.starts_with(&format!("joblevel {command} "))),
+            "README.md shows no `$ joblevel {command}` example"
+        );
+    }
+    assert!(
+        readme.contains("joblevel serve"),
+        "README.md shows no serve"
+    );
+}
+
+#[test]
+fn every_documented_console_example_prints_what_it_shows() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let files = documents(&root);
+    let readme = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(
+        examples(&readme).len() >= 5,
+        "README shows {} examples",
+        examples(&readme).len()
+    );
+
+    let bin_dir = PathBuf::from(env!("CARGO_BIN_EXE_joblevel"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let bless = std::env::var_os("JOBLEVEL_BLESS").is_some();
+    let mut failures = Vec::new();
+    for file in &files {
+        assert!(file.exists(), "{} is missing", file.display());
+        failures.extend(check_file(&root, file, &path, bless));
     }
     assert!(
         failures.is_empty(),
-        "{} README example(s) differ (JOBLEVEL_BLESS=1 rewrites them):\n\n{}",
+        "{} documented example(s) differ (JOBLEVEL_BLESS=1 rewrites them):\n\n{}",
         failures.len(),
         failures.join("\n")
     );

@@ -711,10 +711,10 @@ fn sigterm_finishes_the_request_in_flight_then_exits_0() {
     );
 }
 
-/// The curl commands of README's serve section, as (path, content type, body).
+/// The curl commands of the serve guide (docs/serve.md), as (path, content type, body).
 fn readme_curls() -> Vec<(String, Option<String>, Option<Vec<u8>>)> {
     let root = env!("CARGO_MANIFEST_DIR");
-    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let readme = std::fs::read_to_string(format!("{root}/docs/serve.md")).unwrap();
     let joined = readme.replace("\\\n", " ");
     let quoted = |line: &str, flag: &str| -> Option<String> {
         let at = line.find(&format!("{flag} '"))? + flag.len() + 2;

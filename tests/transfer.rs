@@ -3,7 +3,7 @@
 //! at test time, never copied into the project).
 //!
 //! `cargo test --release --test transfer -- --nocapture` prints the title-fit figures out of
-//! sample, as reported in README.
+//! sample, as reported in docs/accuracy.md ("Title fit").
 
 use joblevel::eval;
 use joblevel::fit::{self, Verdict};
@@ -69,7 +69,8 @@ fn the_shipped_settings_hold_on_sources_left_out_of_training() {
     .unwrap();
     let pooled: Vec<eval::Scoring> = pairs.iter().flatten().copied().collect();
     let m = eval::Report::of(&pooled).ladder;
-    // Measured 0.485 / 0.534 (README "Measured accuracy"); always "director" scores 0.28 / 0.33.
+    // Measured 0.485 / 0.534 (docs/accuracy.md, "Three rungs"); always "director" scores
+    // 0.28 / 0.33.
     assert!(m.macro_f1 >= 0.47, "macro-F1 {:.3}", m.macro_f1);
     assert!(
         m.balanced_accuracy >= 0.51,
@@ -130,8 +131,8 @@ fn titles_fit_out_of_sample_on_sources_left_out_of_training() {
 
 /// The five rungs on sources left out of training: leave-one-source-out over dev, extra and
 /// ladder (3,792 postings; the 19 sources of 20 postings or more held out in turn), titles
-/// masked. The figures are README's ("Measured on five rungs"); the bounds sit a little under
-/// them, so a change that loses ground fails here. (Title fit reads calibrated probabilities,
+/// masked. The figures are docs/accuracy.md's ("Measured on five rungs"); the bounds sit a
+/// little under them, so a change that loses ground fails here. (Title fit reads calibrated probabilities,
 /// which cost five more trainings a fold: `eval --fit` measures it, not this test.)
 #[test]
 fn five_rungs_hold_on_sources_left_out_of_training() {

@@ -1,4 +1,5 @@
-"""README's "Python and Spark" section: its Python example runs and says what it shows."""
+"""The Python guide (docs/python.md) and the package's page (python/README.md): their Python
+examples run and say what they show."""
 
 from __future__ import annotations
 
@@ -11,15 +12,17 @@ import pandas
 
 from conftest import REPO, TARGET
 
-SECTION = (REPO / "README.md").read_text().split("## Python and Spark", 1)[1].split("\n## ", 1)[0]
+SECTION = (REPO / "docs/python.md").read_text()
+PAGES = {"docs/python.md": SECTION, "python/README.md": (REPO / "python/README.md").read_text()}
 
 
 def test_the_python_example_runs_as_written(monkeypatch):
-    blocks = re.findall(r"```python\n(.*?)```", SECTION, re.S)
-    assert blocks
     monkeypatch.chdir(REPO)
-    for block in blocks:
-        exec(compile(block, "README.md", "exec"), {})
+    for name, page in PAGES.items():
+        blocks = re.findall(r"```python\n(.*?)```", page, re.S)
+        assert blocks, name
+        for block in blocks:
+            exec(compile(block, name, "exec"), {})
 
 
 def test_the_wheel_readme_names_is_the_one_built():
