@@ -60,7 +60,7 @@ pub struct Sides {
 /// title over- (under-)titled; it fits when both sides are at most `1 - min_confidence`, and is
 /// `uncertain` between. The default model's probabilities are calibrated on held-out postings
 /// (see `train`), so 0.5 means "more likely than not": the title fits when it names the
-/// median described level. Measured in README ("fit").
+/// median described level. Measured in docs/accuracy.md ("Title fit").
 pub const DEFAULT_MIN_CONFIDENCE: f64 = 0.5;
 
 /// Judges `title` against `description`. The description is scored with its own title masked

@@ -2,7 +2,7 @@
 //! [`Provenance`](crate::model::Provenance) records, so a model file says how it was trained.
 //! A module of its own, below both, so the model does not reach up into training.
 
-/// Learner settings. The defaults are the shipped ones; README explains how they were chosen.
+/// Learner settings. The defaults are the shipped ones; docs/accuracy.md says how they were chosen.
 ///
 /// They are the `train` and `eval --cv` flags (the doc comments are their `--help`), and are
 /// recorded in the model's [`Provenance`](crate::model::Provenance), so a model file says how it was trained. A field

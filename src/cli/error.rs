@@ -7,7 +7,7 @@ use joblevel::train::TrainError;
 use joblevel::{InputError, batch::BatchError};
 use std::path::PathBuf;
 
-/// Exit codes scripts can rely on. Documented in `--help` (`main.rs`) and README.
+/// Exit codes scripts can rely on. Documented in `--help` (`main.rs`) and docs/cli.md.
 pub mod exit {
     /// Success; for `fit`, the title fits the description.
     pub const OK: i32 = 0;

@@ -46,7 +46,7 @@ impl ApiError {
         let (code, message) = match status {
             StatusCode::NOT_FOUND => (
                 "not_found",
-                "no such page or endpoint; see GET / and README",
+                "no such page or endpoint; see GET / and GET /api/openapi.json",
             ),
             StatusCode::METHOD_NOT_ALLOWED => {
                 ("method_not_allowed", "wrong method for this endpoint")
