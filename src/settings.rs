@@ -105,7 +105,7 @@ fn source_bias(s: &str) -> Result<Option<f32>, String> {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            article_weight: 0.3,
+            article_weight: 1.0,
             l2: 0.01,
             cue_l2: 0.05,
             min_df: 10,
