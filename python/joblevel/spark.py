@@ -43,7 +43,7 @@ def score(
     levels: str = "five",
     via: Optional[str] = None,
 ) -> "pyspark.sql.DataFrame":
-    """`df` with the result columns appended: `score_frame` run on every partition.
+    """`df` with the result columns appended: `score_batch` run on every partition.
 
     `model`: a built-in name, or a model file path readable on every executor (a shared file
     system, or the same path in every executor's image). `threads`: scoring threads per task;
@@ -51,8 +51,8 @@ def score(
     `levels`: `"five"` (individual to executive) or `"three"` (head, director, vp only). The
     result columns are `COLUMNS`: a score per rung (`score_individual` ... `score_executive`)
     whatever `levels`, so the schema does not depend on it. `via`: `"arrow"` (`mapInArrow`,
-    Spark 3.3 and later) or `"pandas"` (`mapInPandas`, which converts every column to pandas
-    and back: about a third more CPU on 20,000 postings); None takes Arrow where Spark has it.
+    Spark 3.3 and later: the input columns go back as they came) or `"pandas"` (`mapInPandas`,
+    which converts every column to pandas and back); None takes Arrow where Spark has it.
     """
     if via is None:
         via = "arrow" if hasattr(df, "mapInArrow") else "pandas"
