@@ -1,25 +1,29 @@
 """Rows per second, and per CPU second, of the CLI, the Python package and Spark on one file.
 
-    bash benches/throughput.sh 100000          # builds the release CLI, writes the CSV
+    cargo build --release --bin joblevel && cargo build --example gen_postings
+    target/debug/examples/gen_postings 20000 > postings.csv          # issue 21's 20,000 rows
     bash python/test.sh                        # or any venv with the wheel, pandas, pyspark
-    target/pyenv/bin/python python/benches/throughput.py [FILE]
+    target/pyenv/bin/python python/benches/throughput.py postings.csv
 
 FILE defaults to the CSV `benches/throughput.sh 100000` writes
 ($TMPDIR/joblevel-throughput/postings-100000.csv). Every run scores the `description` column
 with the `title` column as the named title, as `joblevel batch` does with that file:
 
 - `joblevel batch` with 1 and 2 threads, CSV in, CSV out (median of 3; CPU from GNU time);
-- `Classifier.classify_columns` and `classify_many` on the texts already in memory, 1 and 2
-  rayon threads (median of 3; CPU from getrusage);
+- in this process, on the texts already in memory (median of 3; CPU from getrusage):
+  `Classifier.classify` once per row, `classify_many` (dicts with evidence) and
+  `classify_columns` with 1 and 2 rayon threads, `score_frame` on the DataFrame and
+  `score_batch` on the same rows as one Arrow RecordBatch (1 thread);
 - Spark `local[2]`: the file as a cached DataFrame of 8 partitions, then
-  `joblevel.spark.score(df)` written to Spark's `noop` sink (median of 3; CPU of the JVM and
-  its Python workers, from /proc), and the same pass with an identity `mapInPandas`, which is
-  what Spark and Arrow cost without scoring.
+  `joblevel.spark.score(df)` through `mapInArrow` and through `mapInPandas`, written to
+  Spark's `noop` sink (median of 3; CPU of the JVM and its Python workers, from /proc), and
+  the same passes with an identity function, which is what Spark and Arrow cost without
+  scoring.
 
 "Rows per CPU s" is the per-core rate: on a shared machine other processes change it less
-than the wall clock; "vs CLI" divides it by the CLI's with one thread, the ratio issue 21
-sets targets on (0.6 for the package, 0.5 for Spark). Prints a Markdown table. The issue
-measures on 20,000 rows: `gen_postings 20000 > FILE` (examples/gen_postings.rs) and pass FILE.
+than the wall clock; "vs CLI" divides it by the CLI's with one thread, measured in the same
+run: the ratio issue 21 sets targets on (0.6 for the package, 0.5 for Spark). Prints a
+Markdown table.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import time
 from pathlib import Path
 
 import pandas
+import pyarrow
 
 import joblevel
 import joblevel.spark
@@ -107,6 +112,7 @@ def spark_runs(frame: pandas.DataFrame) -> list[tuple[str, float, float]]:
         .config("spark.driver.memory", "4g")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
@@ -122,11 +128,18 @@ def spark_runs(frame: pandas.DataFrame) -> list[tuple[str, float, float]]:
     def identity(batches):
         yield from batches
 
-    score = lambda: joblevel.spark.score(df, text="description", title="title")  # noqa: E731
+    def score(via):
+        return lambda: joblevel.spark.score(df, text="description", title="title", via=via)
+
     runs = [
-        ("Spark local[2], mapInPandas identity (no scoring)",
+        ("Spark local[2], `mapInArrow` identity (no scoring)",
+         *median3(lambda: timed(lambda: df.mapInArrow(identity, schema=df.schema)))),
+        ("Spark local[2], `joblevel.spark.score` (`mapInArrow`)",
+         *median3(lambda: timed(score("arrow")))),
+        ("Spark local[2], `mapInPandas` identity (no scoring)",
          *median3(lambda: timed(lambda: df.mapInPandas(identity, schema=df.schema)))),
-        ("Spark local[2], joblevel.spark.score", *median3(lambda: timed(score))),
+        ("Spark local[2], `joblevel.spark.score(via=\"pandas\")` (`mapInPandas`)",
+         *median3(lambda: timed(score("pandas")))),
     ]
     spark.stop()
     return runs
@@ -140,23 +153,30 @@ def main() -> None:
     clf = joblevel.Classifier()
     clf.classify_columns(texts[:1000], titles[:1000])  # warm up
     rows = len(frame)
+    batch = pyarrow.RecordBatch.from_pandas(frame, preserve_index=False)
     results = [
         ("CLI `joblevel batch`, 1 thread", *median3(lambda: cli(path, 1))),
         ("CLI `joblevel batch`, 2 threads", *median3(lambda: cli(path, 2))),
+        ("`classify`, one call per row",
+         *median3(lambda: in_process(lambda: [clf.classify(*row) for row in zip(texts, titles)]))),
     ]
-    for threads in (1, 2):
-        results.append((
-            f"`classify_columns`, {threads} thread{'s' if threads > 1 else ''}",
-            *median3(lambda: in_process(lambda: clf.classify_columns(texts, titles, threads))),
-        ))
-    results.append((
-        "`classify_many` (dicts with evidence), 1 thread",
-        *median3(lambda: in_process(lambda: clf.classify_many(texts, titles, threads=1))),
-    ))
-    results.append((
-        "`classify_many` (dicts with evidence), 2 threads",
-        *median3(lambda: in_process(lambda: clf.classify_many(texts, titles, threads=2))),
-    ))
+    for name, work in [
+        ("`classify_many` (dicts with evidence)", clf.classify_many),
+        ("`classify_columns` (dict of lists)", clf.classify_columns),
+    ]:
+        for threads in (1, 2):
+            results.append((
+                f"{name}, {threads} thread{'s' if threads > 1 else ''}",
+                *median3(lambda: in_process(lambda: work(texts, titles, threads))),
+            ))
+    results += [
+        ("`score_frame` (pandas), 1 thread",
+         *median3(lambda: in_process(
+             lambda: joblevel.score_frame(frame, "description", "title", threads=1)))),
+        ("`score_batch` (Arrow), 1 thread",
+         *median3(lambda: in_process(
+             lambda: joblevel.score_batch(batch, "description", "title", threads=1)))),
+    ]
     results += spark_runs(frame[["id", "title", "description"]])
 
     mb = path.stat().st_size / 1e6

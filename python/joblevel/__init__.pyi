@@ -3,6 +3,7 @@
 from typing import Any, Iterable, Literal, Optional, TypedDict
 
 import pandas
+import pyarrow
 
 LevelName = Literal["individual", "head", "director", "vp", "executive"]
 Basis = Literal["named", "described"]
@@ -152,3 +153,14 @@ def score_frame(
     levels: Levels = "five",
 ) -> pandas.DataFrame:
     """`df` with the result columns (`COLUMNS`) appended; errors per row in `error`."""
+def score_batch(
+    batch: pyarrow.RecordBatch,
+    text: str = "description",
+    title: Optional[str] = None,
+    *,
+    model: str = "default",
+    threads: Optional[int] = None,
+    levels: Levels = "five",
+) -> pyarrow.RecordBatch:
+    """`batch` with the result columns (`COLUMNS`) appended as Arrow arrays; its own columns
+    passed on as they are."""

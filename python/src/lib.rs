@@ -2,17 +2,21 @@
 //! (`python/joblevel/__init__.py`, typed in `__init__.pyi`).
 //!
 //! A thin layer: it turns Python values into texts, hands them to the library with the GIL
-//! released, and turns the library's answers back into Python values. Single answers go through
-//! the same JSON the CLI prints (`serde_json` here, `json.loads` there), so a dict from Python
-//! and a line from `joblevel classify --format json` are the same thing.
+//! released, and turns the library's answers back into Python values. An answer's dict is
+//! built field by field as the library's serde form of [`Answer`] reads (`answer_dict`), so
+//! a dict from Python and a line from `joblevel classify --format json` are the same thing
+//! (tests/test_cli_parity.py holds them to it); `fit` and `title` go through that JSON itself
+//! (`serde_json` here, `json.loads` there). Columns (`classify_columns`) skip the dicts, and
+//! the evidence, altogether.
 
 use joblevel::answer::Described;
 use joblevel::batch::{MAX_TEXT_BYTES, RowError};
 use joblevel::error::InputError;
-use joblevel::{Answer, Basis, Level, Model, Rungs, builtin, fit};
+use joblevel::{Answer, Basis, Level, Model, Prediction, Rungs, builtin, fit};
 use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyFloat, PyList, PyString};
+use pyo3::types::{PyDict, PyFloat, PyList, PyModule, PyString};
 use rayon::prelude::*;
 use std::path::Path;
 
@@ -49,6 +53,9 @@ type Input = Result<(String, Option<String>), String>;
 #[pyclass(frozen, module = "joblevel")]
 struct Classifier {
     inner: joblevel::Classifier,
+    /// The same model without evidence, for the columns, which have none: evidence for every
+    /// rung costs more than the rest of the scoring.
+    plain: joblevel::Classifier,
     model: String,
     levels: Rungs,
 }
@@ -59,10 +66,15 @@ impl Classifier {
     #[pyo3(signature = (model = "default", top = 5, levels = "five"))]
     fn new(py: Python<'_>, model: &str, top: usize, levels: &str) -> PyResult<Classifier> {
         let rungs = parse_levels(levels)?;
-        let loaded = py.detach(|| load_model(model))?;
+        // Loaded twice (about 20 ms for the default model): `Model` is not `Clone`.
+        let (loaded, again) =
+            py.detach(|| Ok::<_, PyErr>((load_model(model)?, load_model(model)?)))?;
         Ok(Classifier {
             inner: joblevel::Classifier::new(loaded)
                 .with_top(top)
+                .with_rungs(rungs),
+            plain: joblevel::Classifier::new(again)
+                .with_top(0)
                 .with_rungs(rungs),
             model: model.to_string(),
             levels: rungs,
@@ -116,10 +128,10 @@ impl Classifier {
     ) -> PyResult<Py<PyAny>> {
         let basis = parse_basis(basis)?;
         let input = Ok((text.to_string(), title.map(str::to_string)));
-        let json = py
-            .detach(|| score(&self.inner, &input, basis).map(|a| to_json(&a)))
+        let answer = py
+            .detach(|| score(&self.inner, &input, basis))
             .map_err(PyValueError::new_err)?;
-        json_loads(py, &json)
+        Ok(answer_dict(py, &answer)?.into_any().unbind())
     }
 
     /// Classifies many postings in parallel (rayon, GIL released): one dict per text, in
@@ -139,21 +151,22 @@ impl Classifier {
     ) -> PyResult<Py<PyAny>> {
         let basis = parse_basis(basis)?;
         let inputs = inputs(texts, titles)?;
-        // One JSON array, parsed by one `json.loads`: the rows are serialised in parallel with
-        // the GIL released, and Python builds the dicts in C.
-        let json = py.detach(|| {
-            in_pool(threads, || {
-                let rows: Vec<String> = inputs
-                    .par_iter()
-                    .map(|input| match score(&self.inner, input, basis) {
-                        Ok(answer) => to_json(&answer),
-                        Err(reason) => serde_json::json!({ "error": reason }).to_string(),
-                    })
-                    .collect();
-                format!("[{}]", rows.join(","))
-            })
-        })?;
-        json_loads(py, &json)
+        let results = score_all(py, &self.inner, &inputs, threads, basis)?;
+        // The dicts are built here, with the GIL, straight from the answers: no JSON between.
+        let _paused = GcPaused::new(py)?;
+        let list = PyList::empty(py);
+        for result in &results {
+            let row = match result {
+                Ok(answer) => answer_dict(py, answer)?,
+                Err(reason) => {
+                    let row = PyDict::new(py);
+                    row.set_item(intern!(py, "error"), reason)?;
+                    row
+                }
+            };
+            list.append(row)?;
+        }
+        Ok(list.into_any().unbind())
     }
 
     /// Like `classify_many`, as columns: a dict of equal-length lists named by `COLUMNS`, which
@@ -172,14 +185,7 @@ impl Classifier {
     ) -> PyResult<Py<PyAny>> {
         let basis = parse_basis(basis)?;
         let inputs = inputs(texts, titles)?;
-        let results: Vec<Result<Answer, String>> = py.detach(|| {
-            in_pool(threads, || {
-                inputs
-                    .par_iter()
-                    .map(|input| score(&self.inner, input, basis))
-                    .collect()
-            })
-        })?;
+        let results = score_all(py, &self.plain, &inputs, threads, basis)?;
         columns(py, &results)
     }
 
@@ -289,15 +295,128 @@ fn score(classifier: &joblevel::Classifier, input: &Input, basis: Basis) -> Resu
         .map_err(|e| RowError::from(e).to_string())
 }
 
-/// The JSON `joblevel classify --format json` prints: the library's serde form of [`Answer`].
-fn to_json(answer: &Answer) -> String {
-    // Through a `Value`, as the CLI prints it: that widens the f32 evidence weights to f64
-    // (0.06791822612285614), where `to_string` would write the f32's shortest form
-    // (0.067918226) and the two dicts would differ. An answer holds strings and finite
-    // numbers only: serialising it cannot fail.
-    serde_json::to_value(answer)
-        .map(|v| v.to_string())
-        .unwrap_or_default()
+/// Answers every row in parallel (rayon, on `threads` threads), the GIL released.
+fn score_all(
+    py: Python<'_>,
+    classifier: &joblevel::Classifier,
+    inputs: &[Input],
+    threads: Option<usize>,
+    basis: Basis,
+) -> PyResult<Vec<Result<Answer, String>>> {
+    py.detach(|| {
+        in_pool(threads, || {
+            inputs
+                .par_iter()
+                .map(|input| score(classifier, input, basis))
+                .collect()
+        })
+    })
+}
+
+/// The dict `joblevel classify --format json` prints for `answer` (the library's serde form
+/// of [`Answer`]), built field by field with interned keys: no JSON text between, which made
+/// half the cost of `classify_many`. The CLI parity tests (tests/test_cli_parity.py) hold it
+/// to the CLI's JSON, key order included.
+fn answer_dict<'py>(py: Python<'py>, answer: &Answer) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item(intern!(py, "level"), level_name(py, answer.level))?;
+    d.set_item(intern!(py, "basis"), basis_name(py, answer.basis))?;
+    match &answer.named {
+        Some(n) => {
+            let named = PyDict::new(py);
+            named.set_item(intern!(py, "level"), level_name(py, n.level))?;
+            named.set_item(intern!(py, "title"), &n.title)?;
+            named.set_item(intern!(py, "start"), n.start)?;
+            named.set_item(intern!(py, "end"), n.end)?;
+            named.set_item(intern!(py, "reason"), &n.reason)?;
+            d.set_item(intern!(py, "named"), named)?;
+        }
+        None => d.set_item(intern!(py, "named"), py.None())?,
+    }
+    d.set_item(
+        intern!(py, "described"),
+        described_dict(py, &answer.described)?,
+    )?;
+    d.set_item(intern!(py, "note"), answer.note.as_deref())?;
+    d.set_item(intern!(py, "unnamed"), answer.unnamed.as_deref())?;
+    Ok(d)
+}
+
+/// A prediction as `answer::Described` serialises it: probabilities and scores keyed by
+/// level, every level present; the f32 scores and weights widened to f64, as the CLI's JSON
+/// (through `serde_json::Value`) prints them.
+fn described_dict<'py>(py: Python<'py>, p: &Prediction) -> PyResult<Bound<'py, PyDict>> {
+    let by_level = |values: [f64; Level::COUNT]| -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for l in Level::ALL {
+            d.set_item(level_name(py, l), values[l.index()])?;
+        }
+        Ok(d)
+    };
+    let d = PyDict::new(py);
+    d.set_item(intern!(py, "level"), level_name(py, p.level))?;
+    d.set_item(intern!(py, "confidence"), p.confidence)?;
+    d.set_item(intern!(py, "probabilities"), by_level(p.probabilities)?)?;
+    d.set_item(intern!(py, "scores"), by_level(p.scores.map(f64::from))?)?;
+    let evidence = PyList::empty(py);
+    for e in &p.evidence {
+        let item = PyDict::new(py);
+        item.set_item(intern!(py, "level"), level_name(py, e.level))?;
+        item.set_item(intern!(py, "term"), &e.term)?;
+        item.set_item(intern!(py, "count"), e.count)?;
+        item.set_item(intern!(py, "weight"), f64::from(e.weight))?;
+        evidence.append(item)?;
+    }
+    d.set_item(intern!(py, "evidence"), evidence)?;
+    Ok(d)
+}
+
+/// Python's cyclic garbage collector, paused while many dicts are made and started again
+/// (if it ran before) when dropped. The rows hold no cycles, but each new container counts
+/// towards the next collection, and the full collections a big result sets off scan every
+/// row made so far: a fifth of `classify_many`'s time on 20,000 rows.
+struct GcPaused<'py> {
+    gc: Bound<'py, PyModule>,
+    was_enabled: bool,
+}
+
+impl<'py> GcPaused<'py> {
+    fn new(py: Python<'py>) -> PyResult<GcPaused<'py>> {
+        let gc = py.import("gc")?;
+        let was_enabled = gc.call_method0("isenabled")?.is_truthy()?;
+        if was_enabled {
+            gc.call_method0("disable")?;
+        }
+        Ok(GcPaused { gc, was_enabled })
+    }
+}
+
+impl Drop for GcPaused<'_> {
+    fn drop(&mut self) {
+        if self.was_enabled {
+            // `gc.enable()` cannot fail; were it to, the collector staying off is no reason
+            // to lose the rows.
+            let _ = self.gc.call_method0("enable");
+        }
+    }
+}
+
+/// A level's name as an interned Python str: one object per rung, shared by every answer.
+fn level_name(py: Python<'_>, level: Level) -> &Bound<'_, PyString> {
+    match level {
+        Level::Individual => intern!(py, "individual"),
+        Level::Head => intern!(py, "head"),
+        Level::Director => intern!(py, "director"),
+        Level::Vp => intern!(py, "vp"),
+        Level::Executive => intern!(py, "executive"),
+    }
+}
+
+fn basis_name(py: Python<'_>, basis: Basis) -> &Bound<'_, PyString> {
+    match basis {
+        Basis::Named => intern!(py, "named"),
+        Basis::Described => intern!(py, "described"),
+    }
 }
 
 /// The columnar result: one list per column of [`COLUMNS`], one entry per row;

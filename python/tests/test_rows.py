@@ -145,6 +145,44 @@ def test_score_frame_appends_results_keeps_index_and_renames_clashing_columns():
     assert list(scored.columns[:2]) == ["description", "level"]
 
 
+def test_score_batch_appends_the_score_frame_columns_to_an_arrow_batch():
+    import pyarrow
+
+    df = pandas.DataFrame(
+        {"description": [HEAD, None, VP, ""], "level": ["gold-a", "gold-b", "gold-c", "gold-d"]}
+    )
+    batch = pyarrow.RecordBatch.from_pandas(df, preserve_index=False)
+    scored = joblevel.score_batch(batch, text="description")
+    assert scored.column(0) is batch.column(0) or scored.column(0).equals(batch.column(0))
+    names = [f"joblevel_{n}" if n == "level" else n for n, _ in joblevel.COLUMNS]
+    assert scored.schema.names == ["description", "level"] + names
+    frame = joblevel.score_frame(df, text="description")
+    assert scored.to_pandas().equals(frame)
+    assert scored.schema.field("error").type == pyarrow.string()
+    assert scored.schema.field("confidence").type == pyarrow.float64()
+    assert scored.column("confidence").null_count == 2
+    large = pyarrow.RecordBatch.from_arrays(
+        [pyarrow.array([VP], type=pyarrow.large_string())], names=["text"]
+    )
+    scored = joblevel.score_batch(large, text="text")
+    assert scored.schema.field("level").type == pyarrow.large_string()
+    assert scored.column("level").to_pylist() == ["vp"]
+
+
+def test_classify_many_leaves_the_garbage_collector_as_it_found_it(clf):
+    import gc
+
+    assert gc.isenabled()
+    clf.classify_many([VP, HEAD, ""])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        clf.classify_many([VP])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_classifier_is_shared_per_process_and_described():
     assert joblevel.cached_classifier() is joblevel.cached_classifier("default")
     assert repr(joblevel.Classifier("articles")) == 'joblevel.Classifier(model="articles")'

@@ -1,5 +1,5 @@
 """PySpark end to end on local[2]: every generated row comes back once, with the CLI's level,
-through the package (`mapInPandas`) and through the binary itself (`RDD.pipe`)."""
+through the package (`mapInArrow`, `mapInPandas`) and through the binary itself (`RDD.pipe`)."""
 
 from __future__ import annotations
 
@@ -33,10 +33,12 @@ def spark():
     session.stop()
 
 
-def test_map_in_pandas_scores_every_row_once_with_the_cli_level(spark, generated, cli_batch):
+@pytest.mark.parametrize("via", ["arrow", "pandas"])
+def test_score_gives_every_row_once_with_the_cli_level(spark, generated, cli_batch, via):
+    """Through `mapInArrow` (the default) and `mapInPandas` (Spark before 3.3)."""
     assert len(generated) >= 20_000
     df = spark.createDataFrame(generated[["id", "title", "description"]]).repartition(8)
-    scored = joblevel.spark.score(df, text="description", title="title")
+    scored = joblevel.spark.score(df, text="description", title="title", via=via)
     assert scored.columns == ["id", "title", "description"] + [n for n, _ in joblevel.COLUMNS]
     got = scored.select("id", "level", "described_level", "confidence", "error").toPandas()
     assert len(got) == len(generated)
