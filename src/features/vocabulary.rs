@@ -20,14 +20,15 @@ pub enum VocabularyError {
     Cue(#[from] CueError),
 }
 
-/// Sentinel stem ids in the analysed stream.
-pub(super) const NUMBER: u32 = u32::MAX - 2;
-pub(super) const UNKNOWN: u32 = u32::MAX - 1;
+/// Sentinel stem ids in the analysed stream. The two dropped from the stream are the
+/// highest, so one comparison tells a word kept (`stem < NEGATION`).
+pub(super) const NUMBER: u32 = u32::MAX - 3;
+pub(super) const UNKNOWN: u32 = u32::MAX - 2;
 const STOP: u32 = u32::MAX;
 /// A stop word that negates what follows ([`Analysis::Negation`]): dropped from the stream
 /// like any stop word, but the next word is marked negated, and no cue starts at a negated
 /// word ("you will not report to a director").
-const NEGATION: u32 = u32::MAX - 3;
+const NEGATION: u32 = u32::MAX - 1;
 
 /// The low bits of [`Word::data`] for a word: its stem's unigram feature id, or the id one
 /// past the last feature when it has none (counted in a spare slot and dropped, so counting
@@ -293,9 +294,10 @@ impl Vocabulary {
             };
             stream[n] = word;
             negated[n] = negating;
-            let kept = word.stem != STOP && word.stem != NEGATION;
+            // A kept word ends a negation; a stop word carries it on; "not" starts one.
+            let kept = word.stem < NEGATION;
             n += usize::from(kept);
-            negating = word.stem == NEGATION || (negating && !kept);
+            negating = !kept & (negating | (word.stem == NEGATION));
         }
         n
     }
