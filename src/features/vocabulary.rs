@@ -262,13 +262,25 @@ impl Vocabulary {
         let mut negating = false;
         let mut tokens = text::tokens(text);
         while let Some(token) = tokens.next_raw() {
-            let word = if token.packed[0] != 0 && !token.is_packed_number() {
+            let token_key = token.packed;
+            let word = if token.packed[0] != 0 {
+                // Numbers of up to 16 digits are cached like words (the same digits have the
+                // same value), so the common case asks nothing of a word but the look-up.
                 match packed.get(token.packed) {
                     Some(word) => word,
                     None => {
-                        text::lowercase_into(text::Token::from_raw(tokens.text(), token), buf);
-                        let word = self.analyse(buf);
-                        packed.insert(token.packed, word);
+                        let token = text::Token::from_raw(tokens.text(), token);
+                        let word = match token.number() {
+                            Some(value) => Word {
+                                stem: NUMBER,
+                                data: value,
+                            },
+                            None => {
+                                text::lowercase_into(token, buf);
+                                self.analyse(buf)
+                            }
+                        };
+                        packed.insert(token_key, word);
                         word
                     }
                 }

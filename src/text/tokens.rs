@@ -55,12 +55,6 @@ impl RawToken {
             packed,
         }
     }
-
-    /// True for a packed token of digits only ("10"): lower-cased ASCII digits are
-    /// `0x30..=0x39` and letters `0x61..=0x7a`, so no byte has bit 6 set.
-    pub fn is_packed_number(&self) -> bool {
-        self.packed[0] != 0 && (self.packed[0] | self.packed[1]) & 0x4040_4040_4040_4040 == 0
-    }
 }
 
 /// Splits text into maximal runs of alphanumeric characters.
@@ -425,9 +419,6 @@ mod tests {
                     [0, 0]
                 };
                 assert_eq!(r.packed, packed, "{word:?}");
-                let number =
-                    r.ascii && word.len() <= 16 && word.bytes().all(|b| b.is_ascii_digit());
-                assert_eq!(r.is_packed_number(), number, "{word:?}");
             }
         }
     }
