@@ -254,7 +254,8 @@ impl<'a> Tokens<'a> {
                 }
                 continue;
             }
-            let ends = !self.alnum & bits_from(j);
+            // `j` is under 64 (a set bit's place): the shift needs no check.
+            let ends = !self.alnum & (u64::MAX << j);
             if ends == 0 && self.base + 64 < bytes.len() {
                 // The word may run past the block: describe the block from its start, or
                 // for a word of 64 bytes or more, finish it byte by byte.
@@ -269,7 +270,7 @@ impl<'a> Tokens<'a> {
             // 64 when the word ends the text at the end of the block.
             let e = ends.trailing_zeros();
             let end = self.base + e as usize;
-            if self.high & 1u64.checked_shl(e).unwrap_or(0) != 0 {
+            if e < 64 && self.high >> e & 1 != 0 {
                 // A non-ASCII letter may continue the word ("café").
                 let (end, ascii) = self.finish_word(end);
                 break (start, end, ascii);
