@@ -164,7 +164,21 @@ impl Classifier {
         title: &str,
     ) -> Result<Prediction, InputError> {
         text::check_not_blank(description)?;
-        self.classify(&text::mask_title(description, title))
+        // The masked copy goes to a buffer reused across calls on this thread (taken out of
+        // the cell, as in `classify`).
+        thread_local! {
+            static MASKED: Cell<String> = Cell::default();
+        }
+        let mut masked = MASKED.with(Cell::take);
+        let prediction = if text::mask_title_into(description, title, &mut masked) {
+            self.classify(&masked)
+        } else {
+            self.classify(description)
+        };
+        if masked.capacity() <= text::KEEP_BYTES {
+            MASKED.with(|cell| cell.set(masked));
+        }
+        prediction
     }
 
     fn predict(&self, values: &[Value]) -> Prediction {

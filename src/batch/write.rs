@@ -148,13 +148,30 @@ fn push_fixed(out: &mut Vec<u8>, x: f64, decimals: u32, plus: bool) {
     } else if plus {
         out.push(b'+');
     }
-    let _ = write!(out, "{}.", n / scale);
+    push_digits(out, n / scale);
+    out.push(b'.');
     let frac = n % scale;
     let mut digit = scale / 10;
     while digit > 0 {
         out.push(b'0' + (frac / digit % 10) as u8);
         digit /= 10;
     }
+}
+
+/// Writes `n` in decimal: what `{}` writes, without the formatting machinery (nine calls
+/// a row, each costing more through `fmt` than the digits themselves).
+fn push_digits(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// `x` as [`push_fixed`] writes it with `decimals` decimals, read back as a number (`None`
@@ -325,6 +342,11 @@ mod tests {
             let mut out = Vec::new();
             push_fixed(&mut out, x, 3, true);
             assert_eq!(String::from_utf8(out).unwrap(), format!("{x:+.3}"));
+        }
+        for n in [0, 7, 10, 99, 12_345, u64::MAX] {
+            let mut out = Vec::new();
+            push_digits(&mut out, n);
+            assert_eq!(out, n.to_string().as_bytes());
         }
         let mut out = Vec::new();
         push_fixed(&mut out, -0.00001, 4, false);

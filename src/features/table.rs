@@ -60,7 +60,9 @@ impl<K: PackedKey, V: Copy + Default> PackedTable<K, V> {
     #[inline(always)]
     pub(super) fn get(&self, key: K) -> Option<V> {
         let mask = self.slots.len().wrapping_sub(1);
-        let mut i = (key.hash().checked_shr(self.shift).unwrap_or(0)) as usize;
+        // An empty table (shift 64) has no slot to find whatever `i` is, so the shift needs
+        // no check: masked, it is one instruction.
+        let mut i = (key.hash() >> (self.shift & 63)) as usize;
         loop {
             let &(k, v) = self.slots.get(i & mask)?;
             if k == key {

@@ -20,14 +20,15 @@ pub enum VocabularyError {
     Cue(#[from] CueError),
 }
 
-/// Sentinel stem ids in the analysed stream.
-pub(super) const NUMBER: u32 = u32::MAX - 2;
-pub(super) const UNKNOWN: u32 = u32::MAX - 1;
+/// Sentinel stem ids in the analysed stream. The two dropped from the stream are the
+/// highest, so one comparison tells a word kept (`stem < NEGATION`).
+pub(super) const NUMBER: u32 = u32::MAX - 3;
+pub(super) const UNKNOWN: u32 = u32::MAX - 2;
 const STOP: u32 = u32::MAX;
 /// A stop word that negates what follows ([`Analysis::Negation`]): dropped from the stream
 /// like any stop word, but the next word is marked negated, and no cue starts at a negated
 /// word ("you will not report to a director").
-const NEGATION: u32 = u32::MAX - 3;
+const NEGATION: u32 = u32::MAX - 1;
 
 /// The low bits of [`Word::data`] for a word: its stem's unigram feature id, or the id one
 /// past the last feature when it has none (counted in a spare slot and dropped, so counting
@@ -261,13 +262,25 @@ impl Vocabulary {
         let mut negating = false;
         let mut tokens = text::tokens(text);
         while let Some(token) = tokens.next_raw() {
-            let word = if token.packed[0] != 0 && !token.is_packed_number() {
+            let token_key = token.packed;
+            let word = if token.packed[0] != 0 {
+                // Numbers of up to 16 digits are cached like words (the same digits have the
+                // same value), so the common case asks nothing of a word but the look-up.
                 match packed.get(token.packed) {
                     Some(word) => word,
                     None => {
-                        text::lowercase_into(text::Token::from_raw(tokens.text(), token), buf);
-                        let word = self.analyse(buf);
-                        packed.insert(token.packed, word);
+                        let token = text::Token::from_raw(tokens.text(), token);
+                        let word = match token.number() {
+                            Some(value) => Word {
+                                stem: NUMBER,
+                                data: value,
+                            },
+                            None => {
+                                text::lowercase_into(token, buf);
+                                self.analyse(buf)
+                            }
+                        };
+                        packed.insert(token_key, word);
                         word
                     }
                 }
@@ -293,9 +306,10 @@ impl Vocabulary {
             };
             stream[n] = word;
             negated[n] = negating;
-            let kept = word.stem != STOP && word.stem != NEGATION;
+            // A kept word ends a negation; a stop word carries it on; "not" starts one.
+            let kept = word.stem < NEGATION;
             n += usize::from(kept);
-            negating = word.stem == NEGATION || (negating && !kept);
+            negating = !kept & (negating | (word.stem == NEGATION));
         }
         n
     }

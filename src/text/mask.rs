@@ -1,37 +1,59 @@
 //! Title masking: the posting's own title taken out of its text, so the text is read for
 //! what the job is, not for what it is called.
 
+use memchr::memmem::Finder;
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 /// Removes the posting's own title from its text, so that "As Director of Operations you
 /// will..." is not read as evidence. Matching ignores ASCII case. Besides the full title, the
 /// part before a separator (`,` `-` `|` `(` ...) is removed too, because postings repeat
 /// "Director of Operations" from a title "Director of Operations - Remote (US)".
 pub fn mask_title<'a>(text: &'a str, title: &str) -> Cow<'a, str> {
-    let cuts = title_mentions(text, title);
-    if cuts.is_empty() {
-        return Cow::Borrowed(text);
+    let mut out = String::new();
+    if mask_title_into(text, title, &mut out) {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(text)
     }
-    // ASCII lower-casing keeps byte offsets, and a valid UTF-8 needle matches on character
-    // boundaries, so the cuts fall between characters of `text` too. Overlapping cuts (the
-    // title and its core) are merged; each becomes one space.
-    let mut out = String::with_capacity(text.len());
-    let mut kept_from = 0;
-    for std::ops::Range { start, end } in cuts {
-        if start >= kept_from {
-            out.push_str(&text[kept_from..start]);
-            out.push(' ');
+}
+
+/// [`mask_title`] into `out` (cleared first), for a caller that masks row after row and
+/// keeps one buffer: returns false, `out` left empty, when the text does not mention the title.
+pub fn mask_title_into(text: &str, title: &str, out: &mut String) -> bool {
+    out.clear();
+    with_mentions(text, title, |cuts| {
+        if cuts.is_empty() {
+            return false;
         }
-        kept_from = kept_from.max(end);
-    }
-    out.push_str(&text[kept_from..]);
-    Cow::Owned(out)
+        // ASCII lower-casing keeps byte offsets, and a valid UTF-8 needle matches on character
+        // boundaries, so the cuts fall between characters of `text` too. Overlapping cuts (the
+        // title and its core) are merged; each becomes one space.
+        out.reserve(text.len());
+        let mut kept_from = 0;
+        for &std::ops::Range { start, end } in cuts {
+            if start >= kept_from {
+                out.push_str(&text[kept_from..start]);
+                out.push(' ');
+            }
+            kept_from = kept_from.max(end);
+        }
+        out.push_str(&text[kept_from..]);
+        true
+    })
 }
 
 /// The byte ranges [`mask_title`] removes from `text`, in order (they may overlap): each
 /// mention of the title or of its part before a separator, except where it names the role's
 /// manager. A page highlighting evidence uses them to leave out what the scorer did not read.
 pub fn title_mentions(text: &str, title: &str) -> Vec<std::ops::Range<usize>> {
+    with_mentions(text, title, <[_]>::to_vec)
+}
+
+/// The searchers for a title's needles (the title, its part before a separator), lower-cased.
+fn needles(title: &str) -> Rc<[Finder<'static>]> {
     let title = title.trim();
     let mut needles = vec![title.to_ascii_lowercase()];
     if let Some(core) = title.split([',', '|', '(', '–', '—', '/', ':']).next() {
@@ -41,20 +63,79 @@ pub fn title_mentions(text: &str, title: &str) -> Vec<std::ops::Range<usize>> {
         }
     }
     needles.retain(|n| n.chars().any(char::is_alphanumeric));
-    if needles.is_empty() {
-        return Vec::new();
+    needles
+        .iter()
+        .map(|n| Finder::new(n.as_bytes()).into_owned())
+        .collect()
+}
+
+/// A thread's buffers for masking, reused from one row to the next.
+#[derive(Default)]
+struct Scratch {
+    /// The text lower-cased (ASCII).
+    lower: String,
+    cuts: Vec<std::ops::Range<usize>>,
+    /// Title -> its searchers: exports repeat a few thousand titles over millions of rows,
+    /// and building a searcher cost more than the search.
+    titles: FxHashMap<Box<str>, Rc<[Finder<'static>]>>,
+}
+
+/// Past this many distinct titles a thread's searchers are dropped: memory stays bounded.
+const TITLE_LIMIT: usize = 4096;
+
+/// A buffer grown past this for one long text is let go rather than kept by the thread.
+pub(crate) const KEEP_BYTES: usize = 1 << 20;
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
+}
+
+/// Calls `then` with the mentions [`title_mentions`] returns, from this thread's buffers.
+fn with_mentions<T>(
+    text: &str,
+    title: &str,
+    then: impl FnOnce(&[std::ops::Range<usize>]) -> T,
+) -> T {
+    // Taken out of the cell for the call, so a nested call gets fresh buffers, not a panic.
+    let mut scratch = SCRATCH.with(|cell| cell.take());
+    let Scratch {
+        lower,
+        cuts,
+        titles,
+    } = &mut scratch;
+    let finders = match titles.get(title) {
+        Some(f) => f.clone(),
+        None => {
+            if titles.len() >= TITLE_LIMIT {
+                titles.clear();
+            }
+            let f = needles(title);
+            titles.insert(title.into(), f.clone());
+            f
+        }
+    };
+    cuts.clear();
+    if !finders.is_empty() {
+        lower.clear();
+        lower.push_str(text);
+        lower.make_ascii_lowercase();
+        for finder in finders.iter() {
+            let len = finder.needle().len();
+            cuts.extend(
+                finder
+                    .find_iter(lower.as_bytes())
+                    .filter(|&start| !names_the_manager(&lower[..start]))
+                    .map(|start| start..start + len),
+            );
+        }
+        cuts.sort_unstable_by_key(|r| (r.start, r.end));
     }
-    let haystack = text.to_ascii_lowercase();
-    let mut cuts = Vec::new();
-    for needle in &needles {
-        cuts.extend(
-            memchr::memmem::find_iter(haystack.as_bytes(), needle.as_bytes())
-                .filter(|&start| !names_the_manager(&haystack[..start]))
-                .map(|start| start..start + needle.len()),
-        );
+    let result = then(cuts);
+    if lower.capacity() > KEEP_BYTES {
+        *lower = String::new();
     }
-    cuts.sort_unstable_by_key(|r| (r.start, r.end));
-    cuts
+    SCRATCH.with(|cell| cell.replace(scratch));
+    result
 }
 
 /// True when the text before a title mention makes it the role's manager, not the role:
