@@ -71,7 +71,7 @@ fn mebibyte_of(unit: &str) -> String {
 
 /// The worst texts found for issue 20 next to plain postings of the same size, each answered
 /// as `batch` answers a row without a title column (the named level read, the text scored
-/// with it masked). `README.md` (Limits) gives the ratios measured with `joblevel batch`.
+/// with it masked). `docs/reliability.md` gives the ratios measured with `joblevel batch`.
 fn worst_case(c: &mut Criterion) {
     let classifier =
         Classifier::new(builtin::model("default").expect("built-in model")).with_top(3);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # joblevel against fastText on the same text, per CPU second.
 #
-#   bash benches/fasttext.sh [ROWS]      (default: 100000, the README recipe's file)
+#   bash benches/fasttext.sh [ROWS]      (default: 100000, the recipe's file in docs/performance.md)
 #
 # Generates the recipe's CSV (examples/gen_postings.rs, as benches/throughput.sh does), then
 # gives fastText its easiest form of the same postings: the descriptions only, already

@@ -6,7 +6,7 @@
 Reads the CSV (header, quoted multi-line fields), scores the `description` column with the
 `title` column masked out, and writes Parquet with every input column plus joblevel's result
 columns (level, the named and described levels, a score per rung: score_individual ...
-score_executive). The joblevel wheel must be installed on every executor (README, "Python and Spark").
+score_executive). The joblevel wheel must be installed on every executor (docs/python.md, "Spark").
 """
 
 from __future__ import annotations

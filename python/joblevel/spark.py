@@ -6,7 +6,7 @@ Each executor's Python worker imports joblevel and loads the model once
 (`joblevel.cached_classifier`), then scores every Arrow batch it is given (`score_batch`), the
 GIL released; the batch's own columns go back as they came, unconverted. Spark before 3.3 has
 no `mapInArrow`: there, `mapInPandas` and `score_frame` do the same. The package must be
-installed on the executors (see README, "Python and Spark").
+installed on the executors (see docs/python.md, "Spark").
 """
 
 from __future__ import annotations
