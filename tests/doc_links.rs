@@ -7,19 +7,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// The documentation whose links are checked: README.md, every docs/*.md, python/README.md.
-fn documents(root: &Path) -> Vec<PathBuf> {
-    let mut docs: Vec<PathBuf> = std::fs::read_dir(root.join("docs"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    docs.sort();
-    let mut all = vec![root.join("README.md")];
-    all.extend(docs);
-    all.push(root.join("python/README.md"));
-    all
-}
+mod common;
 
 /// The lines of a Markdown text outside fenced code blocks.
 fn prose(text: &str) -> Vec<&str> {
@@ -164,7 +152,7 @@ fn every_relative_link_of_the_documentation_leads_somewhere() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut broken = Vec::new();
     let mut links = 0;
-    for file in documents(&root) {
+    for file in common::documents(&root) {
         assert!(file.exists(), "{} is missing", file.display());
         links += link_targets(&std::fs::read_to_string(&file).unwrap()).len();
         broken.extend(broken_links(&file));
@@ -186,7 +174,7 @@ fn readme_links_to_every_guide_in_docs() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let targets = link_targets(&readme);
-    for file in documents(&root) {
+    for file in common::documents(&root) {
         let Ok(rel) = file.strip_prefix(&root) else {
             continue;
         };

@@ -10,6 +10,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
 struct Example {
     command: String,
     /// Byte range of the shown output in its file.
@@ -70,20 +72,6 @@ fn copy_tree(from: &Path, to: &Path) {
 
 fn normalise(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The files whose examples are run: README.md, every docs/*.md (by name), python/README.md.
-fn documents(root: &Path) -> Vec<PathBuf> {
-    let mut docs: Vec<PathBuf> = std::fs::read_dir(root.join("docs"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    docs.sort();
-    let mut all = vec![root.join("README.md")];
-    all.extend(docs);
-    all.push(root.join("python/README.md"));
-    all
 }
 
 /// A scratch copy of the project, so examples that write files leave nothing behind;
@@ -184,7 +172,7 @@ fn readme_shows_an_example_of_each_command() {
 #[test]
 fn every_documented_console_example_prints_what_it_shows() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let files = documents(&root);
+    let files = common::documents(&root);
     let readme = std::fs::read_to_string(&files[0]).unwrap();
     assert!(
         examples(&readme).len() >= 5,

@@ -96,3 +96,20 @@ pub fn five_rung_model(dir: &std::path::Path) -> PathBuf {
     );
     path
 }
+
+/// The project's documentation, in the order pages are read: README.md, every docs/*.md (by
+/// name), python/README.md. Their console examples are run (`readme_examples.rs`) and their
+/// links checked (`doc_links.rs`).
+#[allow(dead_code)]
+pub fn documents(root: &std::path::Path) -> Vec<PathBuf> {
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(root.join("docs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    docs.sort();
+    let mut all = vec![root.join("README.md")];
+    all.extend(docs);
+    all.push(root.join("python/README.md"));
+    all
+}
