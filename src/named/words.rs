@@ -487,16 +487,7 @@ mod tests {
             "RoleAs",
             "x",
         ];
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            for k in 0..(seed % 12) {
-                let r = seed.rotate_left(k as u32 * 5);
-                text.push_str(pieces[(r % pieces.len() as u64) as usize]);
-            }
+        for text in crate::text::random_texts(&pieces, 12, 20_000) {
             let want = words_by_split(&text);
             let w = Words::new(&text);
             assert_eq!(w.iter().collect::<Vec<_>>(), want, "{text:?}");

@@ -166,8 +166,12 @@ fn names_the_manager(before: &str) -> bool {
     if cut > floor && n > 0 && all_read && !window.starts_with(char::is_whitespace) {
         words[n - 1] = "\u{fffd}";
     }
-    let words = &words[..n];
-    // Backwards: "to" (after an optional article), then "report..." within two words.
+    reports_to(&words[..n])
+}
+
+/// Whether the last words before a title, last first, read "report... to (the)": "to" after an
+/// optional article, then "report..." within two words.
+fn reports_to(words: &[&str]) -> bool {
     let skip = usize::from(matches!(
         words.first(),
         Some(&("the" | "our" | "a" | "your"))
@@ -207,16 +211,7 @@ mod tests {
         let tail = &before.as_bytes()[before.len().saturating_sub(40)..];
         let tail = String::from_utf8_lossy(tail);
         let words: Vec<&str> = tail.split_whitespace().rev().take(4).collect();
-        let skip = usize::from(matches!(
-            words.first(),
-            Some(&("the" | "our" | "a" | "your"))
-        ));
-        words.get(skip) == Some(&"to")
-            && words
-                .iter()
-                .skip(skip + 1)
-                .take(2)
-                .any(|w| w.starts_with("report"))
+        reports_to(&words)
     }
 
     #[test]
@@ -229,16 +224,7 @@ mod tests {
         assert_eq!(cut_word.len(), 41);
         assert!(!names_the_manager(&cut_word) && !names_the_manager_lossily(&cut_word));
         assert!(names_the_manager(&cut_word[2..]));
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        for _ in 0..20_000 {
-            let mut before = String::new();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            for k in 0..(seed % 30) {
-                let r = seed.rotate_left(k as u32 * 5);
-                before.push_str(pieces[(r % pieces.len() as u64) as usize]);
-            }
+        for before in crate::text::random_texts(&pieces, 30, 20_000) {
             assert_eq!(
                 names_the_manager(&before),
                 names_the_manager_lossily(&before),

@@ -29,3 +29,25 @@ pub use stem::Stemmer;
 pub(crate) use stop_words::is_negation;
 pub use stop_words::is_stop_word;
 pub use tokens::{Packed, Token, Tokens, lowercase_into, tokens};
+
+/// `n` texts of up to `max_pieces` pieces each, drawn by a seeded xorshift generator (the same
+/// texts on every run): for the tests that hold a fast reader to a plain reference.
+#[cfg(test)]
+pub(crate) fn random_texts<'a>(
+    pieces: &'a [&'a str],
+    max_pieces: u64,
+    n: usize,
+) -> impl Iterator<Item = String> + 'a {
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    (0..n).map(move |_| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let mut text = String::new();
+        for k in 0..(seed % max_pieces) {
+            let r = seed.rotate_left(k as u32 * 7) ^ k.wrapping_mul(0x2545_F491_4F6C_DD1D);
+            text.push_str(pieces[(r % pieces.len() as u64) as usize]);
+        }
+        text
+    })
+}

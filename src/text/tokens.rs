@@ -391,16 +391,7 @@ mod tests {
         let long_word = "Abcdefghij".repeat(7);
         let long_gap = " ,-".repeat(25);
         let pieces = [&pieces[..], &[long_word.as_str(), long_gap.as_str()]].concat();
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            for k in 0..(seed % 40) {
-                let r = seed.rotate_left(k as u32 * 7) ^ k.wrapping_mul(0x2545_F491_4F6C_DD1D);
-                text.push_str(pieces[(r % pieces.len() as u64) as usize]);
-            }
+        for text in crate::text::random_texts(&pieces, 40, 20_000) {
             let got: Vec<Token> = tokens(&text).collect();
             let want = reference_tokens(&text);
             assert_eq!(
