@@ -2,7 +2,7 @@
 //! a text (tokens -> cached word analysis -> stream of stem ids -> unigrams, bigrams, cues).
 
 use super::FeatureKey;
-use super::cue::{CueError, CuePattern, Element, matches_at};
+use super::cue::{CueError, CuePattern, Element, filter_bit, matches_at, next_word_filter};
 use super::table::PackedTable;
 use crate::text::{self, Analysis, Packed, Stemmer};
 use rustc_hash::FxHashMap;
@@ -57,7 +57,7 @@ pub struct Vocabulary {
     stem_data: Vec<u32>,
     /// `bigram_key(first, second)` -> bigram feature id.
     bigram: PackedTable<u64, u32>,
-    cues: Vec<(CuePattern, u32)>,
+    cues: Vec<Cue>,
     /// stem id -> cues starting with it; cues starting with a number are in `number_cues`.
     cue_index: Vec<Vec<usize>>,
     number_cues: Vec<usize>,
@@ -78,6 +78,15 @@ struct Scratch {
     touched: Vec<u32>,
     /// Per word of `stream`: it follows a negation.
     negated: Vec<bool>,
+}
+
+/// A cue as the scorer matches it.
+struct Cue {
+    pattern: CuePattern,
+    /// Its feature id.
+    feature: u32,
+    /// [`next_word_filter`] of the rest of the pattern.
+    next: u64,
 }
 
 /// Lower-cased word -> analysed word.
@@ -148,7 +157,11 @@ impl Vocabulary {
                 pattern: pattern.clone(),
                 problem,
             })?;
-            cues.push((parsed, fid));
+            cues.push(Cue {
+                next: next_word_filter(&parsed.elements[1..]),
+                pattern: parsed,
+                feature: fid,
+            });
         }
         let no_feature = keys.len() as u32;
         let mut stem_data = vec![no_feature; stems.len()];
@@ -163,9 +176,9 @@ impl Vocabulary {
         }
         let mut cue_index: Vec<Vec<usize>> = vec![Vec::new(); stems.len()];
         let mut number_cues = Vec::new();
-        for (i, (pattern, _)) in cues.iter().enumerate() {
+        for (i, cue) in cues.iter().enumerate() {
             // A pattern starts with a required word or a number (checked by the parser).
-            match &pattern.elements[0] {
+            match &cue.pattern.elements[0] {
                 Element::Stems { ids, .. } => {
                     for &id in ids {
                         // Alternatives may share a stem (`set|sets`): one occurrence is one match.
@@ -362,19 +375,27 @@ impl Vocabulary {
             };
             let previous = prev;
             prev = w.stem;
-            if negated[i] {
+            if negated[i] || starting.is_empty() {
                 continue;
             }
+            let next = stream.get(i + 1).map_or(u64::MAX, |w| filter_bit(w.stem));
             // The word matches the first element of a cue it starts, by construction of
             // `cue_index` (which takes no optional first word) or a number's range check.
             for &c in starting {
-                let (pattern, fid) = &self.cues[c];
+                let Cue {
+                    pattern,
+                    feature,
+                    next: follows,
+                } = &self.cues[c];
+                if follows & next == 0 {
+                    continue;
+                }
                 let first = match pattern.elements[0] {
                     Element::Number { min, max } => (min..=max).contains(&w.data),
                     _ => true,
                 } && !pattern.not_after.contains(&previous);
                 if first && matches_at(&pattern.elements[1..], &stream[i + 1..]) {
-                    add(*fid);
+                    add(*feature);
                 }
             }
         }
