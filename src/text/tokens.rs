@@ -59,31 +59,41 @@ impl RawToken {
 
 /// Splits text into maximal runs of alphanumeric characters.
 ///
-/// ASCII is classified 64 bytes at a time into bit masks, so finding a word is a few bit
-/// operations, not a loop over its bytes; only non-ASCII bytes decode a `char`.
+/// The text is read 64 bytes at a time into bit masks (which bytes belong to a word), and the
+/// words of a block are found from the masks of where words start and end, a few bit
+/// operations a word; only a block with non-ASCII bytes decodes them, one `char` each.
 /// Apostrophes split words ("company's" -> "company", "s"); `s` is a stop word.
 pub fn tokens(text: &str) -> Tokens<'_> {
-    let mut tokens = Tokens {
+    Tokens {
         text,
-        pos: 0,
         base: 0,
-        alnum: 0,
+        starts: 0,
+        ends: 0,
         high: 0,
-    };
-    tokens.describe(0);
-    tokens
+        last_alnum: false,
+        open: None,
+        described: false,
+    }
 }
 
 /// Iterator returned by [`tokens`].
 pub struct Tokens<'a> {
     text: &'a str,
-    /// Where the next token is looked for; `base <= pos <= base + 64`.
-    pos: usize,
-    /// Bit `j` of `alnum` is set when byte `base + j` is an ASCII letter or digit, bit `j` of
-    /// `high` when it is part of a non-ASCII character. Bytes past the end are neither.
+    /// Where the current block starts; the block is `base..base + 64`.
     base: usize,
-    alnum: u64,
+    /// Bit `j` of `starts` is set when a word starts at byte `base + j` and has not been
+    /// returned yet; bit `j` of `ends` when a word ends just before byte `base + j`. Both are
+    /// in text order, so the k-th end left ends the k-th start left (or the open word first).
+    starts: u64,
+    ends: u64,
+    /// Bit `j` is set when byte `base + j` is not ASCII.
     high: u64,
+    /// The block's last byte is part of a word: a word at the next block's first byte goes on.
+    last_alnum: bool,
+    /// The start of a word that runs past the blocks read so far.
+    open: Option<usize>,
+    /// The first block has been read.
+    described: bool,
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -108,7 +118,8 @@ fn gather(m: u64) -> u64 {
     ((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
-/// The masks of a 64-byte chunk (zero padded past the end of the text).
+/// The masks of a 64-byte chunk (zero padded past the end of the text): bytes that are ASCII
+/// letters or digits, and bytes that are not ASCII.
 #[inline(always)]
 fn chunk_masks(chunk: &[u8; 64]) -> (u64, u64) {
     let word = |k: usize| {
@@ -130,6 +141,56 @@ fn chunk_masks(chunk: &[u8; 64]) -> (u64, u64) {
         }
     }
     (alnum, high)
+}
+
+/// The masks of the 64 bytes of `text` from `base` (zero padded past the end): bytes that are
+/// part of a word (of an alphanumeric character), and bytes that are not ASCII.
+#[inline(never)]
+fn block_masks(text: &str, base: usize) -> (u64, u64) {
+    let bytes = text.as_bytes();
+    let (mut alnum, high) = match bytes.get(base..base + 64) {
+        Some(chunk) => chunk_masks(chunk.try_into().unwrap_or(&[0; 64])),
+        None => {
+            let mut chunk = [0u8; 64];
+            let rest = bytes.get(base..).unwrap_or_default();
+            chunk[..rest.len()].copy_from_slice(rest);
+            chunk_masks(&chunk)
+        }
+    };
+    if high != 0 {
+        alnum |= non_ascii_alnum(text, base, high);
+    }
+    (alnum, high)
+}
+
+/// The bytes of the block at `base` that belong to alphanumeric non-ASCII characters ("é"),
+/// `high` being the block's non-ASCII bytes: each character decoded once, the one that began
+/// in the block before included.
+#[cold]
+fn non_ascii_alnum(text: &str, base: usize, mut high: u64) -> u64 {
+    let mut alnum = 0;
+    let mut covered = base;
+    while high != 0 {
+        let at = base + high.trailing_zeros() as usize;
+        high &= high - 1;
+        if at < covered {
+            continue;
+        }
+        let mut start = at;
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let Some(c) = text[start..].chars().next() else {
+            break;
+        };
+        covered = start + c.len_utf8();
+        if c.is_alphanumeric() {
+            // The character's bytes inside the block.
+            let (from, to) = (start.max(base) - base, (covered - base).min(64));
+            alnum |= bits_from(from) & !bits_from(to);
+        }
+    }
+    alnum
 }
 
 /// Bits `from..64` (none when `from >= 64`).
@@ -178,48 +239,25 @@ impl<'a> Tokens<'a> {
         self.text
     }
 
-    /// Fills the masks for the 64 bytes from `base`.
-    #[inline(never)]
+    /// Reads the block at `base`: where its words start and end.
+    #[inline(always)]
     fn describe(&mut self, base: usize) {
-        let bytes = self.text.as_bytes();
-        let (alnum, high) = match bytes.get(base..base + 64) {
-            Some(chunk) => chunk_masks(chunk.try_into().unwrap_or(&[0; 64])),
-            None => {
-                let mut chunk = [0u8; 64];
-                let rest = bytes.get(base..).unwrap_or_default();
-                chunk[..rest.len()].copy_from_slice(rest);
-                chunk_masks(&chunk)
-            }
-        };
+        let (alnum, high) = block_masks(self.text, base);
+        let before = alnum << 1 | u64::from(self.last_alnum);
         self.base = base;
-        self.alnum = alnum;
+        self.starts = alnum & !before;
+        self.ends = !alnum & before;
         self.high = high;
+        self.last_alnum = alnum >> 63 != 0;
     }
 
-    /// The end of a word from byte `i` on, decoding characters one by one, and whether it is
-    /// all ASCII: the slow path, for non-ASCII letters ("café") and words longer than a block.
-    #[cold]
-    fn finish_word(&self, mut i: usize) -> (usize, bool) {
-        let bytes = self.text.as_bytes();
-        let mut ascii = true;
-        while let Some(&b) = bytes.get(i) {
-            if b < 0x80 {
-                if !b.is_ascii_alphanumeric() {
-                    break;
-                }
-                i += 1;
-            } else {
-                let Some(c) = self.text[i..].chars().next() else {
-                    break;
-                };
-                if !c.is_alphanumeric() {
-                    break;
-                }
-                ascii = false;
-                i += c.len_utf8();
-            }
-        }
-        (i, ascii)
+    /// The token `start..end`.
+    #[inline(always)]
+    fn token(&self, start: usize, end: usize) -> RawToken {
+        // Nearly every block is ASCII; otherwise look at the word's bytes.
+        let ascii =
+            (self.high == 0 && start >= self.base) || self.text.as_bytes()[start..end].is_ascii();
+        RawToken::new(self.text.as_bytes(), start, end, ascii)
     }
 
     /// The next token, as positions.
@@ -227,63 +265,39 @@ impl<'a> Tokens<'a> {
     // memory cost as much as finding the token.
     #[inline(always)]
     pub(crate) fn next_raw(&mut self) -> Option<RawToken> {
-        let bytes = self.text.as_bytes();
-        let (start, end, ascii) = loop {
-            let candidates = (self.alnum | self.high) & bits_from(self.pos - self.base);
-            if candidates == 0 {
-                // Only separators left in this block.
-                self.pos = self.base + 64;
-                if self.pos >= bytes.len() {
-                    return None;
+        loop {
+            if let Some(start) = self.open {
+                // A word from an earlier block: it ends at this block's first end, if any.
+                if self.ends != 0 {
+                    let end = self.base + self.ends.trailing_zeros() as usize;
+                    self.ends &= self.ends - 1;
+                    self.open = None;
+                    return Some(self.token(start, end));
                 }
-                self.describe(self.pos);
-                continue;
-            }
-            let j = candidates.trailing_zeros() as usize;
-            let start = self.base + j;
-            if self.high >> j & 1 != 0 {
-                // A non-ASCII character: a letter starts a word, anything else separates.
-                let c = self.text[start..].chars().next()?;
-                if c.is_alphanumeric() {
-                    let (end, _) = self.finish_word(start);
-                    break (start, end, false);
+            } else if self.starts != 0 {
+                let start = self.base + self.starts.trailing_zeros() as usize;
+                self.starts &= self.starts - 1;
+                if self.ends != 0 {
+                    let end = self.base + self.ends.trailing_zeros() as usize;
+                    self.ends &= self.ends - 1;
+                    return Some(self.token(start, end));
                 }
-                self.pos = start + c.len_utf8();
-                if self.pos > self.base + 64 {
-                    self.describe(self.pos);
-                }
-                continue;
+                // The word runs past the block.
+                self.open = Some(start);
             }
-            // `j` is under 64 (a set bit's place): the shift needs no check.
-            let ends = !self.alnum & (u64::MAX << j);
-            if ends == 0 && self.base + 64 < bytes.len() {
-                // The word may run past the block: describe the block from its start, or
-                // for a word of 64 bytes or more, finish it byte by byte.
-                if j == 0 {
-                    let (end, ascii) = self.finish_word(start + 64);
-                    break (start, end, ascii);
-                }
-                self.pos = start;
-                self.describe(start);
-                continue;
+            // Nothing more in this block: the next one, or the end of the text.
+            let next = if self.described { self.base + 64 } else { 0 };
+            if next >= self.text.len() {
+                self.starts = 0;
+                self.ends = 0;
+                return self.open.take().map(|start| {
+                    self.base = next;
+                    self.token(start, self.text.len())
+                });
             }
-            // 64 when the word ends the text at the end of the block.
-            let e = ends.trailing_zeros();
-            let end = self.base + e as usize;
-            if e < 64 && self.high >> e & 1 != 0 {
-                // A non-ASCII letter may continue the word ("café").
-                let (end, ascii) = self.finish_word(end);
-                break (start, end, ascii);
-            }
-            self.pos = end;
-            return Some(RawToken::new(bytes, start, end, true));
-        };
-        // Slow paths: a word with non-ASCII characters, or longer than a block.
-        self.pos = end;
-        if self.pos > self.base + 64 {
-            self.describe(self.pos);
+            self.described = true;
+            self.describe(next);
         }
-        Some(RawToken::new(bytes, start, end, ascii))
     }
 }
 
