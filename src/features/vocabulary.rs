@@ -76,8 +76,9 @@ struct Scratch {
     counts: Vec<u32>,
     /// The ids counted in this call, in order of first occurrence; only grows.
     touched: Vec<u32>,
-    /// Per word of `stream`: it follows a negation.
-    negated: Vec<bool>,
+    /// The places in `stream` of the words that follow a negation, in order (few: most
+    /// texts have none, so they are not marked word by word).
+    negated: Vec<u32>,
 }
 
 /// A cue as the scorer matches it.
@@ -247,7 +248,7 @@ impl Vocabulary {
             negated,
         } = &mut *scratch;
         let n = self.analyse_into(&clean, cache, stream, negated);
-        self.count_stream(&stream[..n], &negated[..n], counts, touched, out);
+        self.count_stream(&stream[..n], negated, counts, touched, out);
     }
 
     /// The analysed words of `text` without its stop words, written to the first returned
@@ -257,7 +258,7 @@ impl Vocabulary {
         text: &str,
         cache: &mut WordCache,
         stream: &mut Vec<Word>,
-        negated: &mut Vec<bool>,
+        negated: &mut Vec<u32>,
     ) -> usize {
         let WordCache { packed, words, buf } = cache;
         if packed.len() + words.len() > CACHE_LIMIT {
@@ -269,8 +270,8 @@ impl Vocabulary {
         let most = text.len() / 2 + 2;
         if stream.len() < most {
             stream.resize(most, Word::default());
-            negated.resize(most, false);
         }
+        negated.clear();
         let mut n = 0;
         let mut negating = false;
         let mut tokens = text::tokens(text);
@@ -318,9 +319,11 @@ impl Vocabulary {
                 }
             };
             stream[n] = word;
-            negated[n] = negating;
             // A kept word ends a negation; a stop word carries it on; "not" starts one.
             let kept = word.stem < NEGATION;
+            if negating & kept {
+                negated.push(n as u32);
+            }
             n += usize::from(kept);
             negating = !kept & (negating | (word.stem == NEGATION));
         }
@@ -332,7 +335,7 @@ impl Vocabulary {
     fn count_stream(
         &self,
         stream: &[Word],
-        negated: &[bool],
+        mut negated: &[u32],
         counts: &mut Vec<u32>,
         touched: &mut Vec<u32>,
         out: &mut Counts,
@@ -375,7 +378,11 @@ impl Vocabulary {
             };
             let previous = prev;
             prev = w.stem;
-            if negated[i] || starting.is_empty() {
+            let follows_negation = negated.first() == Some(&(i as u32));
+            if follows_negation {
+                negated = &negated[1..];
+            }
+            if follows_negation || starting.is_empty() {
                 continue;
             }
             let next = stream.get(i + 1).map_or(u64::MAX, |w| filter_bit(w.stem));
