@@ -195,7 +195,9 @@ fn given_title(text: &str, given: &str) -> (Option<NamedLevel>, Option<String>) 
 
 /// Where `needle` first occurs in `haystack`, ignoring ASCII case, without copying either:
 /// a SIMD search for the needle's rarest letter (in both cases), then a comparison around
-/// each hit.
+/// each hit. The comparisons are budgeted: a needle that starts with a run of its rarest
+/// letter, in a text of that letter ("zzz...z VP"), would be compared at every byte, so past
+/// a budget linear in the text the search is finished in linear time by another way.
 fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     // English letters, most frequent first: the last one in the needle is searched for.
     const BY_FREQUENCY: &[u8] = b"etaoinshrdlcumwfgypbvkjxqz";
@@ -206,17 +208,34 @@ fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
             .map_or(0, |p| p + 1)
     };
     let (offset, &rare) = needle.iter().enumerate().max_by_key(|&(_, &b)| rarity(b))?;
-    memchr::memchr2_iter(
+    let mut budget = 4 * haystack.len() + 4 * needle.len();
+    for at in memchr::memchr2_iter(
         rare.to_ascii_lowercase(),
         rare.to_ascii_uppercase(),
         haystack,
     )
     .filter_map(|hit| hit.checked_sub(offset))
-    .find(|&at| {
-        haystack
-            .get(at..at + needle.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
-    })
+    {
+        let Some(candidate) = haystack.get(at..at + needle.len()) else {
+            continue;
+        };
+        budget = match budget.checked_sub(needle.len()) {
+            Some(left) => left,
+            None => return find_ignoring_case_linear(haystack, needle),
+        };
+        if candidate.eq_ignore_ascii_case(needle) {
+            return Some(at);
+        }
+    }
+    None
+}
+
+/// [`find_ignoring_case`] on lower-cased copies, by `memchr::memmem` (the Two-Way algorithm):
+/// linear in the text and the needle whatever they hold, but it copies both, so it is only
+/// the fallback. ASCII lower-casing keeps every byte in its place.
+#[cold]
+fn find_ignoring_case_linear(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(&haystack.to_ascii_lowercase(), &needle.to_ascii_lowercase())
 }
 
 /// The fit verdict in one line, when the named and described levels disagree and the
@@ -302,6 +321,37 @@ mod tests {
         assert_eq!((n.start, n.end), (16, 34));
         assert_eq!(find_ignoring_case(b"dir", b"director"), None);
         assert_eq!(find_ignoring_case(b"x", b""), None);
+    }
+
+    #[test]
+    fn a_title_that_matches_everywhere_is_found_where_the_plain_search_finds_it() {
+        // Texts of one letter with the needle (near) the end: the budgeted search runs out and
+        // the automaton finishes; both answer as comparing at every place does.
+        let plain = |h: &[u8], n: &[u8]| {
+            (0..=h.len().saturating_sub(n.len()))
+                .find(|&at| h[at..at + n.len()].eq_ignore_ascii_case(n))
+        };
+        // "t" is the needle's rarest letter, so every byte of the text is a place to compare.
+        let needle = format!("{}e", "t".repeat(399));
+        for (haystack, needle) in [
+            (format!("{}E", "T".repeat(5_000)), needle.clone()),
+            ("t".repeat(5_000), needle.clone()),
+            ("e".repeat(5_000), "e".repeat(400)),
+            (
+                "Head of Ops, head of ops".to_string(),
+                "HEAD OF OPS".to_string(),
+            ),
+        ] {
+            assert_eq!(
+                find_ignoring_case(haystack.as_bytes(), needle.as_bytes()),
+                plain(haystack.as_bytes(), needle.as_bytes()),
+                "{needle:?}"
+            );
+            assert_eq!(
+                find_ignoring_case_linear(haystack.as_bytes(), needle.as_bytes()),
+                plain(haystack.as_bytes(), needle.as_bytes())
+            );
+        }
     }
 
     #[test]

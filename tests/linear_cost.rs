@@ -110,6 +110,34 @@ type Stage<'a> = &'a dyn Fn(&str);
 fn work_grows_with_the_text_and_stays_near_what_a_posting_costs() {
     each_stage_costs_in_proportion_to_its_input();
     no_text_costs_far_more_than_a_posting_of_its_size();
+    a_given_title_costs_in_proportion_to_it_and_the_text();
+}
+
+/// A title given with the text (`fit`, `serve`, the Python package) is looked for in the
+/// text. A title that starts with a long run of its rarest letter, in a text of that letter,
+/// is a near miss at every byte: eight times both may cost eight times, not sixty-four.
+fn a_given_title_costs_in_proportion_to_it_and_the_text() {
+    let classifier = Classifier::new(builtin::model("default").expect("the built-in model"));
+    let case = |n: usize| {
+        let title = format!("{} VP", "z".repeat(n / 8));
+        (title, "z".repeat(n))
+    };
+    let ((ts, s), (tl, l)) = (case(SMALL), case(LARGE));
+    let answer = |text: &str, title: &str| {
+        black_box(
+            classifier
+                .answer_by(text, Some(title), Basis::Named)
+                .is_ok(),
+        );
+    };
+    let (a, b) = (cost(|| answer(&s, &ts)), cost(|| answer(&l, &tl)));
+    let growth = b.as_secs_f64() / a.as_secs_f64().max(1e-6);
+    assert!(
+        growth <= MAX_GROWTH,
+        "a given title: {a:?} for {} bytes, {b:?} for {} ({growth:.1} times)",
+        s.len() + ts.len(),
+        l.len() + tl.len()
+    );
 }
 
 fn each_stage_costs_in_proportion_to_its_input() {
