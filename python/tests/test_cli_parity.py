@@ -96,3 +96,23 @@ def test_many_rows_are_the_single_answers_in_order(generated):
     assert [r["level"] for r in many] == columns["level"]
     for answer, (_, row) in zip(many, rows.iterrows()):
         assert answer == clf.classify(row.description, row.title)
+
+
+def _shape(value):
+    """The keys of every dict in `value`, in order, nested as `value` nests them."""
+    if isinstance(value, dict):
+        return [(key, _shape(item)) for key, item in value.items()]
+    if isinstance(value, list):
+        return [_shape(item) for item in value]
+    return type(value).__name__
+
+
+def test_many_rows_are_the_cli_json_key_order_and_types_included(cli, generated, tmp_path):
+    rows = generated.iloc[::2000]
+    many = joblevel.Classifier().classify_many(rows.description, rows.title)
+    path = tmp_path / "posting.txt"
+    for answer, (_, row) in zip(many, rows.iterrows()):
+        path.write_text(row.description)
+        expected = cli_json(cli, "classify", "--title", row.title, str(path))
+        assert answer == expected
+        assert _shape(answer) == _shape(expected)
