@@ -64,7 +64,7 @@ impl RawToken {
 /// operations a word; only a block with non-ASCII bytes decodes them, one `char` each.
 /// Apostrophes split words ("company's" -> "company", "s"); `s` is a stop word.
 pub fn tokens(text: &str) -> Tokens<'_> {
-    Tokens {
+    let mut tokens = Tokens {
         text,
         base: 0,
         starts: 0,
@@ -72,8 +72,9 @@ pub fn tokens(text: &str) -> Tokens<'_> {
         high: 0,
         last_alnum: false,
         open: None,
-        described: false,
-    }
+    };
+    tokens.describe(0);
+    tokens
 }
 
 /// Iterator returned by [`tokens`].
@@ -92,8 +93,6 @@ pub struct Tokens<'a> {
     last_alnum: bool,
     /// The start of a word that runs past the blocks read so far.
     open: Option<usize>,
-    /// The first block has been read.
-    described: bool,
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -286,7 +285,7 @@ impl<'a> Tokens<'a> {
                 self.open = Some(start);
             }
             // Nothing more in this block: the next one, or the end of the text.
-            let next = if self.described { self.base + 64 } else { 0 };
+            let next = self.base + 64;
             if next >= self.text.len() {
                 self.starts = 0;
                 self.ends = 0;
@@ -295,7 +294,6 @@ impl<'a> Tokens<'a> {
                     self.token(start, self.text.len())
                 });
             }
-            self.described = true;
             self.describe(next);
         }
     }
